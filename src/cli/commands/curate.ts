@@ -1,0 +1,11 @@
+// Placeholder until its issue lands; replaced wholesale by the owner of this command.
+import { CliError, type CliCommand } from '../command';
+
+export const command: CliCommand = {
+  name: 'curate',
+  summary: '(not available yet)',
+  usage: 'acereason curate: not available yet',
+  async run() {
+    throw new CliError('not available yet');
+  },
+};

@@ -1,0 +1,11 @@
+// Placeholder until the rewards issue lands; replaced wholesale by its owner.
+import { CliError, type CliCommand } from '../command';
+
+export const verifyCode: CliCommand = {
+  name: 'verifyCode',
+  summary: '(not available yet)',
+  usage: '(not available yet)',
+  async run() {
+    throw new CliError('not available yet');
+  },
+};

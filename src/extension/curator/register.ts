@@ -1,0 +1,5 @@
+import type { Services } from '../extension';
+
+export function registerCurator(_s: Services): void {
+  // Implemented by its issue.
+}

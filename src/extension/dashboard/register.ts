@@ -1,0 +1,5 @@
+import type { Services } from '../extension';
+
+export function registerDashboard(_s: Services): void {
+  // Implemented by its issue.
+}

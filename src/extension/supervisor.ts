@@ -1,0 +1,99 @@
+// The vscode side of trainer supervision: output channel, crash notification with the log tail and a
+// "Resume" button, and an event stream other components (status bar, dashboard, runs view) follow.
+import * as vscode from 'vscode';
+import path from 'node:path';
+import type { StartRunRequest, TrainerMessage } from '../core/protocol/trainer';
+import { TrainerProcess, type TrainerExit } from './trainerProcess';
+import { settings } from './settings';
+
+export class TrainerSupervisor implements vscode.Disposable {
+  private proc: TrainerProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly messages = new vscode.EventEmitter<TrainerMessage>();
+  private readonly exits = new vscode.EventEmitter<TrainerExit>();
+  readonly onMessage = this.messages.event;
+  readonly onExit = this.exits.event;
+  activeRun: StartRunRequest | undefined;
+  backend: string | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, readonly output: vscode.OutputChannel) {}
+
+  get running(): boolean {
+    return !!this.proc?.running;
+  }
+
+  /** Starts the trainer process if needed and resolves once it said hello. */
+  ensureStarted(): Promise<void> {
+    if (this.proc?.running && this.ready) return this.ready;
+    const script = path.join(this.extensionUri.fsPath, 'dist', 'trainer.js');
+    const proc = new TrainerProcess({ script, env: { ACEREASON_BACKEND: settings().backend } });
+    this.proc = proc;
+    proc.on('log', (line) => this.output.appendLine(line));
+    proc.on('invalid', (line) => this.output.appendLine(`[host] ${line}`));
+    proc.on('message', (m) => this.messages.fire(m));
+    proc.on('exit', (exit) => this.onProcessExit(exit));
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onMsg = (m: TrainerMessage) => {
+        if (m.type === 'hello') {
+          proc.off('message', onMsg);
+          proc.off('exit', onExit);
+          this.backend = m.backend;
+          this.output.appendLine(`[host] trainer pid ${m.pid} ready — ${m.backendNote}`);
+          resolve();
+        }
+      };
+      const onExit = (exit: TrainerExit) => {
+        proc.off('message', onMsg);
+        reject(new Error(`the trainer ${exit.reason} while starting`));
+      };
+      proc.on('message', onMsg);
+      proc.on('exit', onExit);
+    });
+    this.output.appendLine(`[host] starting trainer: ${script}`);
+    proc.start();
+    return this.ready;
+  }
+
+  async startRun(request: StartRunRequest): Promise<void> {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'AceReason: starting the trainer (TensorFlow.js backend selection)…' },
+      () => this.ensureStarted(),
+    );
+    this.activeRun = request;
+    this.proc!.send({ type: 'start', request });
+  }
+
+  stopRun(): boolean {
+    return !!this.proc?.send({ type: 'stop' });
+  }
+
+  pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  private onProcessExit(exit: TrainerExit): void {
+    this.ready = undefined;
+    this.exits.fire(exit);
+    if (!exit.unexpected) {
+      this.output.appendLine(`[host] trainer exited (${exit.reason})`);
+      return;
+    }
+    const run = this.activeRun;
+    this.output.appendLine(`[host] the trainer ${exit.reason}. Last log lines:`);
+    for (const l of exit.logTail) this.output.appendLine(`    ${l}`);
+    const tail = exit.logTail.slice(-5).join('\n');
+    const actions = run ? ['Resume', 'Show Log'] : ['Show Log'];
+    void vscode.window
+      .showErrorMessage(`AceReason: the trainer ${exit.reason}.${tail ? `\nLast log lines:\n${tail}` : ''}`, { modal: false }, ...actions)
+      .then((choice) => {
+        if (choice === 'Show Log') this.output.show(true);
+        if (choice === 'Resume' && run) void vscode.commands.executeCommand('acereason.resumeRun', run.runId);
+      });
+  }
+
+  async dispose(): Promise<void> {
+    this.messages.dispose();
+    this.exits.dispose();
+    await this.proc?.shutdown(2000);
+  }
+}

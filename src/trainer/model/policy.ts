@@ -1,0 +1,79 @@
+// The contract between the policy model (src/trainer/model/) and the RL/SFT loops (src/trainer/rl/,
+// src/trainer/sft/). Implementations live beside this file; loops depend only on these types.
+// Token ids are plain numbers; all tensors stay inside the model.
+
+export interface PolicyConfig {
+  vocabSize: number;
+  /** Maximum sequence length (prompt + response) the model attends over. */
+  contextLength: number;
+  layers: number;
+  heads: number;
+  width: number;
+  /** MLP hidden size = mlpRatio * width. */
+  mlpRatio: number;
+  seed: number;
+}
+
+export interface SampleOptions {
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  /** Generation of a sequence ends after emitting any of these ids (the stop token is kept). */
+  stopTokens: number[];
+  /** Deterministic sampling: the same seed + weights + prompts give the same tokens. */
+  seed: number;
+  /** Use the KV cache (default true); false recomputes the whole prefix each step (benchmarks). */
+  kvCache?: boolean;
+}
+
+export interface SampleResult {
+  /** Generated response token ids per prompt (prompt not included). */
+  responses: number[][];
+  /** True where the response hit maxNewTokens (or the context) without a stop token. */
+  truncated: boolean[];
+  /** Mean per-token entropy of the sampling distribution, per response. */
+  entropy: number[];
+}
+
+/** One sequence of a policy-gradient / SFT batch. */
+export interface TrainSequence {
+  /** prompt + response token ids (length <= contextLength). */
+  tokens: number[];
+  /** Index in `tokens` of the first response token; loss covers positions >= promptLength. */
+  promptLength: number;
+  /** Per-sequence weight of every response token: the GRPO advantage (or 1 for SFT). */
+  weight: number;
+  /** Exclude this sequence's tokens from the loss (overlong filtering). */
+  masked?: boolean;
+}
+
+export interface GradientResult {
+  /** One flat Float32Array per trainable variable, in `variableNames()` order. */
+  grads: Float32Array[];
+  /** Sum over counted tokens of -weight * log p(token); divide by the global token count to get the loss. */
+  lossSum: number;
+  /** Number of response tokens counted (not masked). */
+  tokenCount: number;
+  /** Sum over counted tokens of the policy entropy (for actor/entropy). */
+  entropySum: number;
+}
+
+export interface Policy {
+  readonly config: PolicyConfig;
+  variableNames(): string[];
+  parameterCount(): number;
+  sample(prompts: number[][], opts: SampleOptions): Promise<SampleResult>;
+  /**
+   * Gradients of sum_seq sum_t (-weight * log p) over response tokens, NOT yet divided by the token
+   * count, so gradients from several workers add up exactly: the token-level loss of the recipe is
+   * (sum of the parts) / (sum of the token counts).
+   */
+  computeGradients(batch: TrainSequence[]): Promise<GradientResult>;
+  /** Scales grads by 1/tokenCount, clips by global norm, takes one Adam step. Returns the pre-clip norm. */
+  applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }>;
+  getWeights(): Float32Array[];
+  setWeights(weights: Float32Array[]): void;
+  /** Checkpoint: weights, optimizer state, config (tokenizer and RNG state are saved by the caller). */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
