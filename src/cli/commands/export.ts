@@ -1,11 +1,99 @@
-// Placeholder until its issue lands; replaced wholesale by the owner of this command.
+// `acereason export verl …` — curated JSONL → verl parquet + the reward module verl calls.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { exportVerl } from '../../core/verl/export';
+import { readCuratedRecords } from '../../core/verl/export';
+import { filterFromRollouts } from '../../core/verl/rolloutFilter';
+import { writeRewardModule } from '../../core/verl/rewardModule';
+import { labelsFile } from '../../core/runs/layout';
 import { CliError, type CliCommand } from '../command';
+
+const USAGE = `Usage: acereason export verl --input CURATED.jsonl [--input …] --out DIR [options]
+
+Writes verl's parquet layout (data_source, prompt as a chat list with the recipe's instruction,
+ability, reward_model {style: "rule", ground_truth}, extra_info {id, source, split, index, ability}):
+  DIR/train-<domain>.parquet   from --input files
+  DIR/val-<domain>.parquet     from --val files (e.g. AIME, a LiveCodeBench window)
+  DIR/compute_score.py         the reward function verl calls (custom_reward_function.path)
+Prompts excluded in <workspace>/.acereason/labels.jsonl are left out.
+
+Options:
+  --input FILE            curated JSONL (the output of \`acereason curate\`); repeatable
+  --val FILE              validation JSONL in the same layout; repeatable
+  --out DIR               output folder
+  --domain math|code      only this domain (default: all present)
+  --labels FILE           labels file (default: ./.acereason/labels.jsonl when it exists)
+  --reward-url URL        the \`acereason serve\` address baked into compute_score.py
+                          (default http://127.0.0.1:8321; ACEREASON_REWARD_URL overrides at run time)
+  --filter-rollouts DIR   the previous stage's trainer.rollout_data_dir: drop prompts solved more
+                          often than --drop-solved-above (the recipe's between-stage filter)
+  --drop-solved-above P   threshold for --filter-rollouts (default 0.375 = 6/16)
+  --json                  print the report as JSON`;
 
 export const command: CliCommand = {
   name: 'export',
-  summary: '(not available yet)',
-  usage: 'acereason export: not available yet',
-  async run() {
-    throw new CliError('not available yet');
+  summary: 'Export curated prompts for verl: parquet + a compute_score.py that calls `acereason serve`',
+  usage: USAGE,
+  async run(args, io) {
+    const [target, ...rest] = args;
+    if (target !== 'verl') throw new CliError(`expected 'verl' after 'export'${target ? `, got '${target}'` : ''}\n\n${USAGE}`);
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: rest, strict: true, options: {
+          input: { type: 'string', multiple: true }, val: { type: 'string', multiple: true }, out: { type: 'string' },
+          domain: { type: 'string' }, labels: { type: 'string' }, 'reward-url': { type: 'string' },
+          'filter-rollouts': { type: 'string' }, 'drop-solved-above': { type: 'string' }, json: { type: 'boolean' },
+        },
+      }));
+    } catch (e) {
+      throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
+    }
+    const inputs = (values.input ?? []).map((f) => path.resolve(io.cwd, f));
+    if (inputs.length === 0) throw new CliError('--input is required');
+    if (!values.out) throw new CliError('--out is required');
+    for (const f of [...inputs, ...(values.val ?? []).map((v) => path.resolve(io.cwd, v))]) {
+      if (!fs.existsSync(f)) throw new CliError(`input file not found: ${f}`);
+    }
+    const domain = values.domain;
+    if (domain !== undefined && domain !== 'math' && domain !== 'code') throw new CliError(`--domain must be math or code, got '${domain}'`);
+    const outDir = path.resolve(io.cwd, values.out);
+    const defaultLabels = labelsFile(io.cwd);
+    const labels = values.labels ? path.resolve(io.cwd, values.labels) : fs.existsSync(defaultLabels) ? defaultLabels : undefined;
+
+    let dropIds: Set<string> | undefined;
+    let filterNote = '';
+    if (values['filter-rollouts']) {
+      const threshold = values['drop-solved-above'] === undefined ? 0.375 : Number(values['drop-solved-above']);
+      if (!(threshold >= 0 && threshold <= 1)) throw new CliError(`--drop-solved-above must be a number in [0, 1], got '${values['drop-solved-above']}'`);
+      const records = inputs.flatMap((f) => readCuratedRecords(f).records);
+      let filter;
+      try {
+        filter = filterFromRollouts(path.resolve(io.cwd, values['filter-rollouts']), records, threshold);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+      dropIds = filter.dropIds;
+      filterNote = `curriculum filter: ${filter.rates.size} prompts seen in ${filter.rows} rollouts (${filter.files} dumps), ` +
+        `${filter.dropIds.size} solved above ${threshold} dropped${filter.unmatchedRows ? `, ${filter.unmatchedRows} rollouts matched no prompt` : ''}`;
+    }
+
+    const report = exportVerl({ inputs, validation: (values.val ?? []).map((f) => path.resolve(io.cwd, f)), outDir, domain, labelsFile: labels, dropIds });
+    const rewardUrl = values['reward-url'] ?? 'http://127.0.0.1:8321';
+    const module = writeRewardModule(outDir, rewardUrl);
+    if (values.json) {
+      io.stdout.write(JSON.stringify({ ...report, rewardModule: module, skippedLines: report.skippedLines }, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n');
+    } else {
+      for (const f of report.files) io.stdout.write(`wrote ${f.file} (${f.rows} ${f.domain} prompts, ${f.split})\n`);
+      io.stdout.write(`wrote ${module} (reward service ${rewardUrl})\n`);
+      if (labels) io.stdout.write(`labels: ${report.excludedByLabel} excluded prompts left out (${labels})\n`);
+      if (filterNote) io.stdout.write(`${filterNote}\n`);
+      for (const s of report.skippedLines.slice(0, 20)) io.stderr.write(`skipped ${s.file}:${s.line}: ${s.error}\n`);
+      if (report.skippedLines.length > 20) io.stderr.write(`… ${report.skippedLines.length - 20} more skipped lines\n`);
+      io.stdout.write(`verl overrides: data.train_files=${path.join(outDir, 'train-<domain>.parquet')} custom_reward_function.path=${module}\n`);
+    }
+    if (report.files.length === 0) throw new CliError('no prompts to export (all inputs empty, filtered or excluded)');
+    return 0;
   },
 };
