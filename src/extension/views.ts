@@ -4,10 +4,12 @@ import { registerDashboard } from './dashboard/register';
 import { registerRunsView } from './runs/register';
 import { registerCurator } from './curator/register';
 import { registerCodeLens } from './codelens/register';
+import { registerVerlLaunch } from './verl/register';
 
 export function registerViews(s: Services): void {
   registerDashboard(s);
   registerRunsView(s);
   registerCurator(s);
   registerCodeLens(s);
+  registerVerlLaunch(s);
 }

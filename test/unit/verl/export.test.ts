@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { appendLabel } from '../../../src/core/labels/store';
+import { CODE_INSTRUCTION, MATH_INSTRUCTION } from '../../../src/core/dataset/records';
+import { exportVerl, readCuratedRecords } from '../../../src/core/verl/export';
+import { filterFromRollouts } from '../../../src/core/verl/rolloutFilter';
+import { rewardModuleSource } from '../../../src/core/verl/rewardModule';
+
+const fixture = path.join(__dirname, '..', '..', 'fixtures', 'verl', 'curated.jsonl');
+const goldenRows = path.join(__dirname, '..', '..', 'golden', 'verl', 'export-rows.json');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'verl-export-'));
+
+async function readParquet(file: string): Promise<any[]> {
+  const buf = fs.readFileSync(file);
+  const rows = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) });
+  return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+}
+
+test('bad lines are reported with file, line and field, good ones kept', () => {
+  const { records, issues } = readCuratedRecords(fixture);
+  assert.deepEqual(records.map((r) => r.id), ['m1', 'm2', 'c1', 'c2']);
+  assert.equal(issues.length, 2);
+  assert.equal(issues[0].line, 5);
+  assert.match(issues[0].error, /field 'answer'/);
+  assert.equal(issues[1].line, 6);
+  assert.match(issues[1].error, /not valid JSON/);
+});
+
+test('export writes verl parquet that reads back with the recipe prompt and ground truth', async () => {
+  const out = tmp();
+  const report = exportVerl({ inputs: [fixture], validation: [fixture], outDir: out });
+  assert.deepEqual(report.files.map((f) => path.basename(f.file)).sort(), ['train-code.parquet', 'train-math.parquet', 'val-code.parquet', 'val-math.parquet']);
+  assert.equal(report.skippedLines.length, 4, 'two bad lines, in each of the two reads');
+  const math = await readParquet(path.join(out, 'train-math.parquet'));
+  const code = await readParquet(path.join(out, 'train-code.parquet'));
+  assert.equal(math.length, 2);
+  assert.deepEqual(math[0].prompt, [{ role: 'user', content: `What is $1+1$?\n\n${MATH_INSTRUCTION}` }]);
+  assert.deepEqual(math[1].reward_model, { style: 'rule', ground_truth: '\\frac{5}{6}' });
+  assert.deepEqual(math[0].extra_info, { id: 'm1', source: 'deepscaler', split: 'train', index: 0, ability: 'math' });
+  assert.equal(code[0].ability, 'code');
+  assert.ok(code[0].prompt[0].content.includes(CODE_INSTRUCTION));
+  assert.ok(code[0].prompt[0].content.endsWith('Function header:\n```python\nclass Solution:\n    def add(self, a: int, b: int) -> int:\n```'));
+  assert.deepEqual(JSON.parse(code[0].reward_model.ground_truth), { inputs: ['1\n2', '5\n-5'], outputs: ['3', '0'], fn_name: 'add' });
+  assert.deepEqual(JSON.parse(code[1].reward_model.ground_truth), { inputs: ['3\n'], outputs: ['6\n'] }, 'stdin problems carry no fn_name');
+  const val = await readParquet(path.join(out, 'val-math.parquet'));
+  assert.equal(val[0].extra_info.split, 'val');
+  const all = { math, code };
+  if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(goldenRows, JSON.stringify(all, null, 2) + '\n');
+  assert.deepEqual(all, JSON.parse(fs.readFileSync(goldenRows, 'utf8')));
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
+test('prompts excluded in labels.jsonl are left out; the latest decision wins', async () => {
+  const out = tmp();
+  const labels = path.join(out, 'labels.jsonl');
+  appendLabel(labels, { id: 'm1', decision: 'exclude' });
+  appendLabel(labels, { id: 'c2', decision: 'exclude' });
+  appendLabel(labels, { id: 'c2', decision: 'keep' });
+  const report = exportVerl({ inputs: [fixture], validation: [], outDir: out, labelsFile: labels });
+  assert.equal(report.excludedByLabel, 1);
+  assert.deepEqual((await readParquet(path.join(out, 'train-math.parquet'))).map((r) => r.extra_info.id), ['m2']);
+  assert.deepEqual((await readParquet(path.join(out, 'train-code.parquet'))).map((r) => r.extra_info.id), ['c1', 'c2']);
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
+test('the curriculum filter drops prompts solved above the threshold, from ids or prompt text', () => {
+  const dir = tmp();
+  const { records } = readCuratedRecords(fixture);
+  const rows = [
+    // m1 solved 4/4 (by id); m2 solved 1/4 (matched by prompt text, no id), c1 2/4.
+    ...[1, 1, 1, 1].map((s) => ({ input: 'x', score: s, acereason_id: 'm1' })),
+    ...[1, 0, 0, 0].map((s) => ({ input: `<|user|>Compute $\\frac{1}{2}+\\frac{1}{3}$.\n\n${MATH_INSTRUCTION}<|assistant|>`, score: s })),
+    ...[1, 1, 0, 0].map((s) => ({ input: 'x', score: s, acereason_id: 'c1' })),
+    { input: 'unrelated prompt', score: 1 },
+  ];
+  fs.writeFileSync(path.join(dir, '10.jsonl'), rows.slice(0, 6).map((r) => JSON.stringify(r)).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, '20.jsonl'), rows.slice(6).map((r) => JSON.stringify(r)).join('\n') + '\n{"torn": ');
+  const r = filterFromRollouts(dir, records, 0.375);
+  assert.deepEqual([...r.dropIds].sort(), ['c1', 'm1']);
+  assert.equal(r.rates.get('m2')!.rate, 0.25);
+  assert.equal(r.unmatchedRows, 1);
+  assert.equal(r.badLines.length, 1);
+  assert.equal(filterFromRollouts(dir, records, 0.5).dropIds.has('c1'), false, 'exactly at the threshold is kept');
+  assert.throws(() => filterFromRollouts(path.join(dir, 'missing'), records, 0.5), /not found/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the reward module bakes in the service URL and refuses a URL that could break out of the string', () => {
+  assert.match(rewardModuleSource('http://10.1.2.3:8321'), /DEFAULT_URL = "http:\/\/10\.1\.2\.3:8321"/);
+  assert.throws(() => rewardModuleSource('http://x"; import os; "'), /not an http/);
+});
