@@ -30,8 +30,17 @@ export class TrainerSupervisor implements vscode.Disposable {
     this.proc = proc;
     proc.on('log', (line) => this.output.appendLine(line));
     proc.on('invalid', (line) => this.output.appendLine(`[host] ${line}`));
-    proc.on('message', (m) => this.messages.fire(m));
-    proc.on('exit', (exit) => this.onProcessExit(exit));
+    proc.on('message', (m) => {
+      // A run that ended is no longer the one a crash interrupts (nor the one "Resume" resumes).
+      if (m.type === 'status' && m.runId === this.activeRun?.runId && (m.status === 'stopped' || m.status === 'finished')) this.activeRun = undefined;
+      this.messages.fire(m);
+    });
+    proc.on('exit', (exit) => {
+      // A process replaced by a newer one (restarted while its exit was being reported) must not
+      // reset the newer one's state.
+      if (this.proc === proc) this.ready = undefined;
+      this.onProcessExit(exit);
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       const onMsg = (m: TrainerMessage) => {
         if (m.type === 'hello') {
@@ -72,7 +81,6 @@ export class TrainerSupervisor implements vscode.Disposable {
   }
 
   private onProcessExit(exit: TrainerExit): void {
-    this.ready = undefined;
     this.exits.fire(exit);
     if (!exit.unexpected) {
       this.output.appendLine(`[host] trainer exited (${exit.reason})`);
@@ -81,10 +89,12 @@ export class TrainerSupervisor implements vscode.Disposable {
     const run = this.activeRun;
     this.output.appendLine(`[host] the trainer ${exit.reason}. Last log lines:`);
     for (const l of exit.logTail) this.output.appendLine(`    ${l}`);
-    const tail = exit.logTail.slice(-5).join('\n');
+    // A toast shows a few lines at most; the whole tail is in the output channel ("Show Log").
+    const tail = exit.logTail.slice(-3).map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l)).join('\n');
+    const during = run ? ` during run ${run.runId}` : '';
     const actions = run ? ['Resume', 'Show Log'] : ['Show Log'];
     void vscode.window
-      .showErrorMessage(`AceReason: the trainer ${exit.reason}.${tail ? `\nLast log lines:\n${tail}` : ''}`, { modal: false }, ...actions)
+      .showErrorMessage(`AceReason: the trainer ${exit.reason}${during}.${tail ? `\nLast log lines:\n${tail}` : ''}`, { modal: false }, ...actions)
       .then((choice) => {
         if (choice === 'Show Log') this.output.show(true);
         if (choice === 'Resume' && run) void vscode.commands.executeCommand('acereason.resumeRun', run.runId);

@@ -4,6 +4,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { parseTrainerMessage, type HostMessage, type TrainerMessage } from '../core/protocol/trainer';
 
+/** How long to wait after the child exits for its remaining output before reporting the exit. */
+const STDIO_DRAIN_MS = 200;
+
 export interface TrainerProcessOptions {
   /** Path of dist/trainer.js. */
   script: string;
@@ -67,6 +70,7 @@ export class TrainerProcess extends EventEmitter<TrainerProcessEvents> {
     });
     this.child = child;
     this.lastSeen = Date.now();
+    if (this.watchdog) clearInterval(this.watchdog);
     child.stdout?.on('data', (d: Buffer) => this.onOutput('out', d));
     child.stderr?.on('data', (d: Buffer) => this.onOutput('err', d));
     child.on('message', (raw) => {
@@ -79,11 +83,18 @@ export class TrainerProcess extends EventEmitter<TrainerProcessEvents> {
         return;
       }
       if (parsed.value.type === 'hello') this.hello = parsed.value;
-      if (parsed.value.type === 'log') this.remember(`[${parsed.value.level}] ${parsed.value.message}`);
       this.emit('message', parsed.value);
     });
     child.on('error', (e) => this.remember(`process error: ${e.message}`));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    // 'exit' can fire before the last stdout/stderr chunks are read, and 'close' waits for every
+    // holder of the pipes (a grandchild could keep them open). Wait for 'close', but at most a
+    // moment, so the crash report has the last lines and still arrives well within 2 s.
+    child.on('exit', (code, signal) => {
+      let reported = false;
+      const report = () => { if (!reported) { reported = true; clearTimeout(timer); this.onExit(child, code, signal); } };
+      const timer = setTimeout(report, STDIO_DRAIN_MS);
+      child.once('close', report);
+    });
     const timeout = this.opts.heartbeatTimeoutMs ?? 2000;
     this.watchdog = setInterval(() => {
       // Before `hello` the trainer is loading TensorFlow.js; give it longer than a heartbeat.
@@ -113,7 +124,7 @@ export class TrainerProcess extends EventEmitter<TrainerProcessEvents> {
     const child = this.child;
     if (!child || !this.running) return;
     this.expectedExit = true;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const exited = new Promise<void>((r) => this.once('exit', () => r()));
     if (!this.send({ type: 'shutdown' })) child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
@@ -135,6 +146,8 @@ export class TrainerProcess extends EventEmitter<TrainerProcessEvents> {
     }
   }
 
+  // The tail holds stdout/stderr lines (the trainer mirrors its `log` messages to stderr, and an
+  // uncaught exception only ever reaches stderr) plus the host's own notes about the child.
   private remember(line: string): void {
     this.tail.push(line.length > 2000 ? line.slice(0, 2000) + '…' : line);
     const max = this.opts.logTailLines ?? 40;

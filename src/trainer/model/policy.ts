@@ -1,6 +1,10 @@
 // The contract between the policy model (src/trainer/model/) and the RL/SFT loops (src/trainer/rl/,
 // src/trainer/sft/). Implementations live beside this file; loops depend only on these types.
 // Token ids are plain numbers; all tensors stay inside the model.
+//
+// 2026-11-22 (policy engineer): save() takes an optional `extra` JSON object (tokenizer, RNG state,
+// trainer position) stored in the same atomically published folder; read it back with
+// loadCheckpoint(dir).extra or readCheckpointExtra(dir) from ./index. Backward compatible.
 
 export interface PolicyConfig {
   vocabSize: number;
@@ -73,7 +77,10 @@ export interface Policy {
   applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }>;
   getWeights(): Float32Array[];
   setWeights(weights: Float32Array[]): void;
-  /** Checkpoint: weights, optimizer state, config (tokenizer and RNG state are saved by the caller). */
-  save(dir: string): Promise<void>;
+  /**
+   * Checkpoint: weights, optimizer state, config, plus the caller's `extra` JSON (tokenizer, RNG
+   * state, trainer state), all in one folder written to a temp name and renamed.
+   */
+  save(dir: string, extra?: Record<string, unknown>): Promise<void>;
   dispose(): void;
 }

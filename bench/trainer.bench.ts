@@ -1,0 +1,120 @@
+// Trainer throughput on the demo-sized policy: training and sampling tokens/s (with and without the
+// KV cache), next to the backend's plain matmul GFLOP/s measured in the same run (the baseline: the
+// fraction of matmul peak a training step reaches), and the two-core speed-up over one process.
+// The machine may be shared: the load average is printed with the figures.
+import os from 'node:os';
+import { selectBackend, tf } from '../src/trainer/backend';
+import { createPolicy, type PolicyConfig, type SampleOptions, type TrainSequence } from '../src/trainer/model';
+import type { Policy } from '../src/trainer/model/policy';
+import { ParallelPolicy } from '../src/trainer/parallel/parallel-policy';
+
+const config: PolicyConfig = { vocabSize: 80, contextLength: 128, layers: 4, heads: 4, width: 128, mlpRatio: 4, seed: 1 };
+const BATCH = 16;
+
+function trainingBatch(rows: number): TrainSequence[] {
+  return Array.from({ length: rows }, (_, i) => ({
+    tokens: Array.from({ length: config.contextLength }, (_, j) => (1 + i * 7 + j * 3) % config.vocabSize),
+    promptLength: 16,
+    weight: i % 2 ? 1 : -1,
+  }));
+}
+const prompts = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 8 }, (_, j) => (1 + i + j * 5) % config.vocabSize));
+
+async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function matmulGflops(n: number, reps: number): number {
+  const t = tf();
+  const a = t.randomNormal([n, n]);
+  const b = t.randomNormal([n, n]);
+  t.tidy(() => t.matMul(a, b).dataSync()); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    t.tidy(() => t.matMul(a, b).dataSync());
+    times.push((performance.now() - t0) / 1000);
+  }
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3) / median(times) / 1e9;
+}
+
+async function trainTokensPerSecond(policy: Policy, steps: number): Promise<number> {
+  const batch = trainingBatch(BATCH);
+  const tokens = BATCH * (config.contextLength - 1); // every position is a forward/backward position
+  const step = async () => {
+    const g = await policy.computeGradients(batch);
+    await policy.applyGradients(g.grads, g.tokenCount, { learningRate: 1e-4, clipNorm: 1 });
+  };
+  await step(); // warm-up (kernel setup, wasm heap growth)
+  const times: number[] = [];
+  for (let s = 0; s < steps; s++) times.push(await seconds(step));
+  return tokens / median(times);
+}
+
+async function gradientTokensPerSecond(policy: Policy, rows: number, reps: number): Promise<number> {
+  const batch = trainingBatch(rows);
+  await policy.computeGradients(batch);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) times.push(await seconds(() => policy.computeGradients(batch)));
+  return (rows * (config.contextLength - 1)) / median(times);
+}
+
+async function sampleTokensPerSecond(policy: Policy, n: number, opts: SampleOptions): Promise<number> {
+  await policy.sample(prompts(Math.min(n, 4)), { ...opts, maxNewTokens: 4 }); // warm-up
+  let generated = 0;
+  const s = await seconds(async () => {
+    const r = await policy.sample(prompts(n), opts);
+    generated = r.responses.reduce((a, x) => a + x.length, 0);
+  });
+  return generated / s;
+}
+
+const fmt = (x: number, d = 0) => x.toFixed(d);
+
+export async function run(): Promise<void> {
+  const backend = await selectBackend('wasm').catch(() => selectBackend('auto'));
+  console.log(`${backend.note}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  const policy = await createPolicy(config);
+  const params = policy.parameterCount();
+  console.log(`model: vocab ${config.vocabSize}, context ${config.contextLength}, width ${config.width}, ${config.layers} layers, ${config.heads} heads: ${params.toLocaleString('en')} parameters`);
+
+  const gflops = matmulGflops(512, 5);
+  console.log(`baseline  matmul 512³: ${fmt(gflops, 1)} GFLOP/s`);
+
+  const trainTps = await trainTokensPerSecond(policy, 3);
+  const T = config.contextLength - 1;
+  const flopsPerToken = 6 * params + (12 * config.layers * T * config.width); // + attention: 12·L·T·d per token
+  const achieved = (trainTps * flopsPerToken) / 1e9;
+  console.log(`training  batch ${BATCH}×${T}: ${fmt(trainTps)} tokens/s = ${fmt(achieved, 2)} GFLOP/s (6·params + attention per token) = ${fmt((100 * achieved) / gflops, 1)}% of the matmul baseline`);
+
+  const sampling: SampleOptions = { maxNewTokens: config.contextLength - 8, temperature: 1, topP: 0.95, stopTokens: [], seed: 1 };
+  const kvTps = await sampleTokensPerSecond(policy, BATCH, sampling);
+  const noCacheTps = await sampleTokensPerSecond(policy, BATCH, { ...sampling, maxNewTokens: 24, kvCache: false });
+  console.log(`sampling  batch ${BATCH}, KV cache: ${fmt(kvTps)} tokens/s; without cache (24 new tokens): ${fmt(noCacheTps)} tokens/s; KV cache speed-up ×${fmt(kvTps / noCacheTps, 1)}`);
+  const kv64 = await sampleTokensPerSecond(policy, 64, sampling);
+  console.log(`sampling  batch 64, KV cache: ${fmt(kv64)} tokens/s (×${fmt(kv64 / kvTps, 2)} of batch ${BATCH})`);
+
+  // Two cores: the same work through a ParallelPolicy (main thread + one worker thread).
+  const oneGrad = await gradientTokensPerSecond(policy, 2 * BATCH, 2);
+  const oneSample = await sampleTokensPerSecond(policy, 2 * BATCH, sampling);
+  const parallel = await ParallelPolicy.create(await createPolicy(config), { log: (m) => console.log(m) });
+  try {
+    const twoGrad = await gradientTokensPerSecond(parallel, 2 * BATCH, 2);
+    const twoSample = await sampleTokensPerSecond(parallel, 2 * BATCH, sampling);
+    console.log(`two cores gradients (batch ${2 * BATCH}×${T}): ${fmt(twoGrad)} vs ${fmt(oneGrad)} tokens/s in one process: ×${fmt(twoGrad / oneGrad, 2)}`);
+    console.log(`two cores sampling  (batch ${2 * BATCH}, KV): ${fmt(twoSample)} vs ${fmt(oneSample)} tokens/s in one process: ×${fmt(twoSample / oneSample, 2)}`);
+  } finally {
+    parallel.dispose();
+    policy.dispose();
+  }
+  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}

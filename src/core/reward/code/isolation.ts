@@ -1,0 +1,47 @@
+// What isolation this machine allows, detected once at run time: privilege drop (root only), a new
+// network namespace (no network for the tested program) and a new mount namespace (private tmpfs over
+// world-writable directories). Whatever is missing is listed in `notes` so callers can log it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+export interface IsolationSupport {
+  /** True when running as root, so children can run as a dedicated unprivileged uid. */
+  dropPrivileges: boolean;
+  /** Path of util-linux `unshare`, when it can create the namespaces below. */
+  unshare?: string;
+  networkNamespace: boolean;
+  mountNamespace: boolean;
+  notes: string[];
+}
+
+let cached: IsolationSupport | undefined;
+
+function unshareWorks(unshare: string, flags: string[]): boolean {
+  const r = spawnSync(unshare, [...flags, '/bin/true'], { timeout: 10_000, stdio: 'ignore' });
+  return r.status === 0;
+}
+
+export function detectIsolation(): IsolationSupport {
+  if (cached) return cached;
+  const notes: string[] = [];
+  const dropPrivileges = typeof process.geteuid === 'function' && process.geteuid() === 0;
+  if (!dropPrivileges) {
+    notes.push('not running as root: tested programs run as the current user (no per-test uid, so the '
+      + 'process-count limit and the kill-everything-of-the-uid cleanup are weaker; files writable by this user are writable by tests)');
+  }
+  const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((p) => fs.existsSync(p));
+  let networkNamespace = false;
+  let mountNamespace = false;
+  if (!unshare) {
+    notes.push('util-linux unshare not found: tested programs have the network of this machine');
+  } else if (unshareWorks(unshare, ['--net', '--mount'])) {
+    networkNamespace = mountNamespace = true;
+  } else if (unshareWorks(unshare, ['--net'])) {
+    networkNamespace = true;
+    notes.push('no mount namespace: world-writable directories (/tmp, /var/tmp, /dev/shm) stay writable by tested programs');
+  } else {
+    notes.push('cannot create a network namespace here (unshare --net failed): tested programs have the network of this machine');
+  }
+  cached = { dropPrivileges, unshare: networkNamespace ? unshare : undefined, networkNamespace, mountNamespace, notes };
+  return cached;
+}

@@ -1,0 +1,67 @@
+// Removes the LaTeX that does not change an answer's value: delimiters, \left/\right, spacing,
+// font commands, degree marks, units, "\text{ and }" and thousands separators. What is left is what
+// structure.ts splits and latexToMathjs.ts translates.
+
+export interface NormalizedAnswer {
+  readonly text: string;
+  /** A % sign was removed: 50\% may be meant as 50 or as 0.5. */
+  readonly percent: boolean;
+}
+
+const UNIT_WORDS = [
+  'units?', 'square units?', 'sq\\.? units?', 'cubic units?', 'cm', 'centimeters?', 'mm', 'millimeters?', 'km', 'kilometers?',
+  'm', 'meters?', 'metres?', 'inch(?:es)?', 'in\\.', 'feet', 'foot', 'ft', 'yards?', 'yd', 'miles?', 'mi', 'mph',
+  'degrees?', 'deg', 'radians?', 'rad', 'dollars?', 'cents?', 'hours?', 'hrs?', 'minutes?', 'mins?', 'seconds?', 'secs?', 's',
+  'days?', 'weeks?', 'months?', 'years?', 'pounds?', 'lbs?', 'ounces?', 'oz', 'grams?', 'g', 'kg', 'kilograms?',
+  'liters?', 'litres?', 'gallons?', 'mL', 'ml', 'L', 'people', 'students?', 'ways', 'points?', 'sq', 'square', 'cubic',
+  'percent', 'per cent',
+];
+const UNIT_RE = new RegExp(`^(?:${UNIT_WORDS.join('|')})(?:\\s*(?:\\^\\s*\\{?\\s*[23]\\s*\\}?|²|³))?$`, 'i');
+const TRAILING_UNIT_RE = new RegExp(`(?<=[\\d}\\)])\\s+(?:${UNIT_WORDS.filter((w) => w.replace(/[^A-Za-z]/g, '').length > 1).join('|')})(?:\\s*(?:\\^\\s*\\{?\\s*[23]\\s*\\}?|²|³))?\\s*$`, 'i');
+
+/** Longer answers are not normalised or parsed; they are compared as text (bounded work). */
+export const MAX_ANSWER_CHARS = 2000;
+
+export function normalizeAnswer(raw: string): NormalizedAnswer {
+  let s = raw.trim();
+  if (s.length > MAX_ANSWER_CHARS) return { text: s, percent: false };
+  s = s.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/^\\\[|\\\]$/g, '');
+  s = s.replace(/\\\$/g, '').replace(/\$/g, '');
+  s = s.replace(/\\(?:boxed|fbox)\s*\{/g, '{');
+  s = s.replace(/\\[dtc]frac(?![A-Za-z])/g, '\\frac').replace(/\\[dt]binom(?![A-Za-z])/g, '\\binom');
+  s = s.replace(/\\(?:left|right)\s*\./g, '');
+  s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![A-Za-z])/g, '');
+  s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle)(?![A-Za-z])/g, '');
+  // Thousands separators written with thin spaces or {,}: 1\,000 and 1{,}000 mean 1000.
+  for (let k = 0; k < 3; k++) s = s.replace(/(\d)(?:\\,|\\!|\\ |~|\{,\}|\\;)(?=\d{3}(?!\d))/g, '$1');
+  // Row breaks (\\) must survive the removal of spacing commands such as \ and \,.
+  s = s.split('\\\\').map((part) => part.replace(/\\(?:,|:|;|!|>|quad|qquad)|~/g, ' ').replace(/\\ /g, ' ')).join('\\\\');
+  s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree(?![A-Za-z])/g, '');
+  s = s.replace(/\\(?:mathbf|boldsymbol|mathit|mathsf|mathbb|bm|mathcal)\s*\{([^{}]*)\}/g, '$1');
+  s = s.replace(/\\(?:mathrm|textrm|textbf|textit|mbox|textnormal|textup|hbox)\s*\{/g, '\\text{');
+  s = s.replace(/\\text\s*\{\s*(and|or)\s*\}/gi, ',');
+  // A trailing \text{…} after a value is a unit: 5\text{ cm}, 12\text{ inches}^2.
+  s = s.replace(/(?<=\S)\s*\\text\{([^{}]*)\}\s*(?:\^\s*\{?\s*[23]\s*\}?)?\s*$/g, (whole, inner: string) =>
+    isUnit(inner) || /^\s*[A-Za-z .]+$/.test(inner) ? '' : whole,
+  );
+  s = s.replace(/\\text\{([^{}]*)\}/g, '$1');
+  let percent = false;
+  if (/\\%|%/.test(s)) {
+    percent = true;
+    s = s.replace(/\\%|%/g, '');
+  }
+  s = s.replace(TRAILING_UNIT_RE, '');
+  s = s.replace(/\s+/g, ' ').trim();
+  s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
+  if (/^[A-Za-z]\s*\\in\s+/.test(s)) s = s.replace(/^[A-Za-z]\s*\\in\s+/, '');
+  return { text: s, percent };
+}
+
+function isUnit(text: string): boolean {
+  return UNIT_RE.test(text.trim());
+}
+
+/** For the quick exact check and the text fallback: no spaces, no braces around single tokens. */
+export function canonicalText(s: string): string {
+  return s.replace(/\s+/g, '').replace(/\{(\w)\}/g, '$1').replace(/\\(?:left|right)/g, '');
+}

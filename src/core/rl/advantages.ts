@@ -1,0 +1,61 @@
+// GRPO advantages on plain arrays, as verl's `compute_grpo_outcome_advantage` computes them.
+//
+// Each response's advantage is (r − mean_group) / (std_group + 1e-6), shared by all its tokens.
+// verl takes the group std with `torch.std`, whose default is the UNBIASED estimator (divides by
+// n − 1, Bessel's correction) — not the population std. We follow verl exactly, including its
+// special case: a group of one response gets mean 0 and std 1 (so its advantage is its reward).
+// A group whose rewards are all equal has std 0 and every advantage exactly 0: it carries no
+// learning signal and is counted in `frac_reward_zero_std`.
+
+export const GRPO_EPSILON = 1e-6;
+
+export interface GroupAdvantages {
+  /** One advantage per response, in the input order. */
+  advantages: number[];
+  groupCount: number;
+  /** Groups (of size ≥ 2) whose rewards are all equal. */
+  zeroStdGroups: number;
+  /** zeroStdGroups / groupCount (0 when there are no groups). */
+  fracRewardZeroStd: number;
+}
+
+/** Mean and unbiased standard deviation (torch.std default); std of a single value is defined as 1 (verl). */
+export function groupMeanStd(values: readonly number[]): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) throw new Error('groupMeanStd: empty group');
+  if (n === 1) return { mean: 0, std: 1 };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const ss = values.reduce((a, v) => a + (v - mean) * (v - mean), 0);
+  return { mean, std: Math.sqrt(ss / (n - 1)) };
+}
+
+/**
+ * GRPO advantages for responses grouped by prompt. `groupIds[i]` names the prompt of response i;
+ * responses of one prompt need not be adjacent.
+ */
+export function grpoAdvantages(rewards: readonly number[], groupIds: readonly string[], opts: { normalizeByStd?: boolean; epsilon?: number } = {}): GroupAdvantages {
+  if (rewards.length !== groupIds.length) {
+    throw new Error(`grpoAdvantages: ${rewards.length} rewards but ${groupIds.length} group ids`);
+  }
+  const normalize = opts.normalizeByStd ?? true;
+  const eps = opts.epsilon ?? GRPO_EPSILON;
+  const members = new Map<string, number[]>();
+  rewards.forEach((r, i) => {
+    if (!Number.isFinite(r)) throw new Error(`grpoAdvantages: reward ${i} is not finite (${r})`);
+    const list = members.get(groupIds[i]);
+    if (list) list.push(i); else members.set(groupIds[i], [i]);
+  });
+  const advantages = new Array<number>(rewards.length).fill(0);
+  let zeroStdGroups = 0;
+  for (const idx of members.values()) {
+    const values = idx.map((i) => rewards[i]);
+    const { mean, std } = groupMeanStd(values);
+    if (idx.length >= 2 && values.every((v) => v === values[0])) {
+      zeroStdGroups++;
+      continue; // advantages stay exactly 0 (r − mean is 0 for every member)
+    }
+    for (const i of idx) advantages[i] = normalize ? (rewards[i] - mean) / (std + eps) : rewards[i] - mean;
+  }
+  const groupCount = members.size;
+  return { advantages, groupCount, zeroStdGroups, fracRewardZeroStd: groupCount ? zeroStdGroups / groupCount : 0 };
+}

@@ -1,0 +1,10 @@
+// The recipe's math on plain arrays: GRPO advantages, loss aggregation, pass@k, recipe, schedule.
+export * from './advantages';
+export * from './loss';
+export * from './passAtK';
+export * from './recipe';
+export * from './presets';
+export * from './schedule';
+export * from './curriculum';
+export * from './stats';
+export * from './rng';

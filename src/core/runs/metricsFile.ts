@@ -1,0 +1,48 @@
+// Follows a metrics JSONL file (ours or any verl file-logger output) as it grows, folding each new
+// line into a MetricsTable. Bad lines are reported with file and line number and skipped.
+import { isChartedMetric } from './charts';
+import { JsonlTail } from './jsonlTail';
+import { MetricsTable } from './metricsTable';
+import { parseMetricsLine } from './verlJsonl';
+import type { MetricsLine } from '../protocol/metrics';
+
+export interface BadLine {
+  file: string;
+  line: number;
+  error: string;
+}
+
+export interface MetricsUpdate {
+  /** The new lines (only charted keys kept), in file order. */
+  lines: MetricsLine[];
+  /** The file was replaced or truncated: the table was cleared before these lines. */
+  restarted: boolean;
+  badLines: BadLine[];
+}
+
+export class MetricsFile {
+  readonly table: MetricsTable;
+  private readonly tail: JsonlTail;
+
+  constructor(readonly file: string, keep: (key: string) => boolean = isChartedMetric) {
+    this.table = new MetricsTable(keep);
+    this.tail = new JsonlTail(file);
+  }
+
+  /** Reads what was appended since the last call. */
+  poll(): MetricsUpdate {
+    const { lines, restarted } = this.tail.read();
+    if (restarted) this.table.clear();
+    const out: MetricsUpdate = { lines: [], restarted, badLines: [] };
+    for (const l of lines) {
+      const parsed = parseMetricsLine(l.text);
+      if (!parsed.ok) {
+        out.badLines.push({ file: this.file, line: l.line, error: parsed.error });
+        continue;
+      }
+      this.table.append(parsed.value);
+      out.lines.push(parsed.value);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,85 @@
+// "AceReason: Curate Dataset": pick a file, a domain (auto-detected default) and optional benchmark
+// files, run the curation pipeline with a progress notification, open report.json and show the
+// output in the curator.
+import * as vscode from 'vscode';
+import path from 'node:path';
+import fs from 'node:fs';
+import { runCuration, REPORT_FILE, type CurationProgress } from '../../core/curate';
+import { passRatesFile } from '../../core/curate/passRates';
+import { acereasonDir, labelsFile } from '../../core/runs/layout';
+import { detectDomain } from './dataset';
+
+export const DATASET_FILTERS = { 'Datasets': ['jsonl', 'ndjson', 'json', 'parquet'] };
+
+export interface CurateDeps {
+  output: vscode.OutputChannel;
+  workspaceDir: () => string;
+  /** Show the output folder in the curator. */
+  showInCurator: (outDir: string) => Promise<void>;
+}
+
+/** <workspace>/.acereason/curated/<input name>-<UTC stamp> */
+export function curationOutputDir(workspace: string, input: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  const base = path.basename(input).replace(/\.(jsonl|ndjson|json|parquet)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_');
+  return path.join(acereasonDir(workspace), 'curated', `${base}-${stamp}`);
+}
+
+export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.Uri): Promise<void> {
+  const workspace = deps.workspaceDir();
+  const input = inputArg ?? (await vscode.window.showOpenDialog({
+    title: 'AceReason: Curate Dataset — choose the dataset file', canSelectMany: false, filters: DATASET_FILTERS,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  }))?.[0];
+  if (!input) return;
+
+  let detected: 'math' | 'code' = 'math';
+  try { detected = await detectDomain(input.fsPath); } catch (e) {
+    void vscode.window.showErrorMessage(`AceReason: cannot read ${input.fsPath}: ${(e as Error).message}`);
+    return;
+  }
+  const domains = (['math', 'code'] as const).map((d) => ({
+    label: d, description: d === detected ? 'detected' : undefined,
+    detail: d === 'math' ? '9-gram decontamination; drops multiple-choice, proofs, multi-part, …' : '14-gram decontamination; drops interactive / special-judge problems and problems without tests',
+  })).sort((a) => (a.label === detected ? -1 : 1));
+  const domain = await vscode.window.showQuickPick(domains, { title: 'AceReason: Curate Dataset — domain', placeHolder: `Domain (detected: ${detected})` });
+  if (!domain) return;
+
+  const pickBenchmarks = await vscode.window.showQuickPick(
+    [{ label: 'No benchmark files', detail: 'skip n-gram decontamination' }, { label: 'Choose benchmark files…', detail: 'remove prompts that overlap evaluation sets' }],
+    { title: 'AceReason: Curate Dataset — decontaminate against benchmarks?' },
+  );
+  if (!pickBenchmarks) return;
+  let benchmarks: string[] = [];
+  if (pickBenchmarks.label.startsWith('Choose')) {
+    const picked = await vscode.window.showOpenDialog({ title: 'Benchmark files', canSelectMany: true, filters: DATASET_FILTERS });
+    if (!picked) return;
+    benchmarks = picked.map((u) => u.fsPath);
+  }
+
+  const outDir = curationOutputDir(workspace, input.fsPath);
+  const labels = labelsFile(workspace);
+  const passRates = passRatesFile(workspace);
+  deps.output.appendLine(`[curate] ${domain.label}: ${input.fsPath} → ${outDir}${benchmarks.length ? ` (benchmarks: ${benchmarks.join(', ')})` : ''}`);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Curating ${path.basename(input.fsPath)}`, cancellable: false },
+      async (progress) => runCuration({
+        domain: domain.label as 'math' | 'code', inputs: [input.fsPath], benchmarks, outDir,
+        labelsFile: fs.existsSync(labels) ? labels : undefined,
+        passRatesFile: fs.existsSync(passRates) ? passRates : undefined,
+      }, (p: CurationProgress) => {
+        const counts = p.total ? ` (${p.done}/${p.total})` : '';
+        progress.report({ message: `${p.step ? `${p.step}: ` : ''}${p.message}${counts}` });
+      }),
+    );
+    const r = result.report;
+    deps.output.appendLine(`[curate] kept ${r.kept} of ${r.input}; removed ${JSON.stringify(r.removed)}; skipped lines ${r.skipped_lines}`);
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(outDir, REPORT_FILE)), { preview: false, preserveFocus: true });
+    await deps.showInCurator(outDir);
+    void vscode.window.showInformationMessage(`AceReason: kept ${r.kept} of ${r.input} prompts (${r.removed_total} removed, ${r.skipped_lines} unreadable lines).`);
+  } catch (e) {
+    deps.output.appendLine(`[curate] failed: ${(e as Error).stack ?? (e as Error).message}`);
+    void vscode.window.showErrorMessage(`AceReason: curation failed: ${(e as Error).message}`, 'Show Log').then((c) => c && deps.output.show(true));
+  }
+}

@@ -1,0 +1,235 @@
+// The curator's active dataset on the host side: a curation output (curated.jsonl + removed.jsonl
+// with reasons) or any dataset file the readers understand. Rows stay here; the webview gets
+// summaries in chunks and one prompt in full on request. No `vscode` import: tests use it directly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadDataset, detectPreset } from '../../core/dataset/load';
+import { readRawRows } from '../../core/dataset/rawRows';
+import { describeRowProblem, DatasetError, type RowProblem } from '../../core/dataset/errors';
+import { CURATED_FILE, REMOVED_FILE } from '../../core/curate/pipeline';
+import type { PromptRecord } from '../../core/dataset/records';
+import {
+  ROW_TEXT_CHARS, type CuratorRow, type PipelineStatus, type PromptDetail, type RemovalDetail, type RowLabel, type Rollout,
+} from '../../core/protocol/curator';
+
+export interface CuratorEntry {
+  record: PromptRecord;
+  status: PipelineStatus;
+  removals: RemovalDetail[];
+}
+
+export interface CuratorDataset {
+  /** What the view shows as the dataset's name (a path, relative to the workspace when inside it). */
+  name: string;
+  /** The file or folder it was loaded from. */
+  location: string;
+  curated: boolean;
+  entries: CuratorEntry[];
+  /** Index into `entries` by prompt id. */
+  byId: Map<string, number>;
+  /** Lines that could not be read, each with file, line and field. */
+  problems: RowProblem[];
+}
+
+
+/** A curation output folder for `target` (the folder itself, or a folder holding curated.jsonl), if any. */
+export function curationDirOf(target: string): string | undefined {
+  const dir = fs.existsSync(target) && fs.statSync(target).isDirectory() ? target : path.dirname(target);
+  const base = path.basename(target);
+  const isDir = dir === target;
+  if (!isDir && base !== CURATED_FILE && base !== REMOVED_FILE) return undefined;
+  return fs.existsSync(path.join(dir, CURATED_FILE)) || fs.existsSync(path.join(dir, REMOVED_FILE)) ? dir : undefined;
+}
+
+export async function loadCuratorDataset(target: string, workspace?: string): Promise<CuratorDataset> {
+  if (!fs.existsSync(target)) throw new DatasetError(`${target}: no such file or folder`);
+  const name = workspace && !path.relative(workspace, target).startsWith('..') ? path.relative(workspace, target) || path.basename(target) : target;
+  const dir = curationDirOf(target);
+  if (dir) return loadCurationOutput(dir, name);
+  if (fs.statSync(target).isDirectory()) {
+    throw new DatasetError(`${target}: a folder without ${CURATED_FILE} or ${REMOVED_FILE}; pick a dataset file or a curation output folder`);
+  }
+  const domain = await detectDomain(target);
+  const loaded = await loadDataset([target], { domain });
+  return withIndex({
+    name, location: target, curated: false, problems: loaded.skipped, byId: new Map(),
+    entries: loaded.records.map((record) => ({ record, status: 'uncurated', removals: [] })),
+  });
+}
+
+/** 'code' when the first rows fit a code layout (tests), otherwise 'math'. */
+export async function detectDomain(file: string): Promise<'math' | 'code'> {
+  const sample: Record<string, unknown>[] = [];
+  for await (const r of readRawRows(file)) {
+    if (r.ok) sample.push(r.row.value);
+    if (sample.length >= 20) break;
+  }
+  const declared = sample.map((r) => r.domain).find((d) => d === 'math' || d === 'code');
+  if (declared) return declared as 'math' | 'code';
+  try {
+    detectPreset(file, sample, 'code');
+    return 'code';
+  } catch {
+    return 'math';
+  }
+}
+
+async function loadCurationOutput(dir: string, name: string): Promise<CuratorDataset> {
+  const out: CuratorDataset = { name, location: dir, curated: true, entries: [], problems: [], byId: new Map() };
+  const curated = path.join(dir, CURATED_FILE);
+  const removed = path.join(dir, REMOVED_FILE);
+  if (fs.existsSync(curated) && fs.statSync(curated).size > 0) {
+    const domain = await detectDomain(curated);
+    const loaded = await loadDataset([curated], { domain });
+    out.problems.push(...loaded.skipped);
+    for (const record of loaded.records) out.entries.push({ record, status: 'kept', removals: [] });
+  }
+  if (fs.existsSync(removed)) await readRemoved(removed, out);
+  return withIndex(out);
+}
+
+function withIndex(ds: CuratorDataset): CuratorDataset {
+  ds.byId.clear();
+  ds.entries.forEach((e, i) => { if (!ds.byId.has(e.record.id)) ds.byId.set(e.record.id, i); });
+  return ds;
+}
+
+/**
+ * removed.jsonl lines carry a record and its reasons, either nested (`{record, reasons}`) or flat
+ * (the record's fields plus `reasons`). Reasons are strings or `{reason, detail?, overlaps?}`.
+ */
+async function readRemoved(file: string, out: CuratorDataset): Promise<void> {
+  const rows: { line: number; inner: Record<string, unknown>; reasons: RemovalDetail[] }[] = [];
+  for await (const r of readRawRows(file)) {
+    if (!r.ok) { out.problems.push(r.problem); continue; }
+    const value = r.row.value;
+    const inner = isObject(value.record) ? value.record : value;
+    try {
+      rows.push({ line: r.row.line, inner, reasons: parseReasons(value.reasons ?? value.removal_reasons ?? value.reason, file, r.row.line) });
+    } catch (e) {
+      out.problems.push({ file, line: r.row.line, field: 'reasons', error: (e as Error).message });
+    }
+  }
+  if (rows.length === 0) return;
+  const byDomain = new Map<'math' | 'code', typeof rows>();
+  for (const row of rows) {
+    const domain = row.inner.domain === 'code' || row.inner.domain === 'math' ? row.inner.domain : undefined;
+    const key = domain ?? (looksLikeCode(row.inner) ? 'code' : 'math');
+    byDomain.set(key, [...(byDomain.get(key) ?? []), row]);
+  }
+  const base = path.basename(file, '.jsonl');
+  for (const [domain, group] of byDomain) {
+    let preset;
+    try {
+      preset = detectPreset(file, group.slice(0, 20).map((g) => g.inner), domain);
+    } catch (e) {
+      for (const g of group) out.problems.push({ file, line: g.line, error: (e as Error).message });
+      continue;
+    }
+    for (const g of group) {
+      try {
+        const record = preset.toRecord(g.inner, { fallbackId: `${base}-${g.line}`, fallbackSource: base });
+        out.entries.push({ record, status: 'removed', removals: g.reasons });
+      } catch (e) {
+        out.problems.push({ file, line: g.line, field: (e as { field?: string }).field, error: (e as Error).message });
+      }
+    }
+  }
+}
+
+function looksLikeCode(row: Record<string, unknown>): boolean {
+  return 'tests' in row || 'input_output' in row || 'fn_name' in row || 'test_code' in row;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseReasons(raw: unknown, file: string, line: number): RemovalDetail[] {
+  if (raw === undefined || raw === null) return [{ reason: 'removed' }];
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((r, i) => {
+    if (typeof r === 'string') return { reason: r.slice(0, 500) };
+    if (!isObject(r) || typeof r.reason !== 'string') {
+      throw new Error(`${file}:${line}: reasons[${i}] must be a string or an object with a string 'reason'`);
+    }
+    const detail: RemovalDetail = { reason: r.reason.slice(0, 500) };
+    if (typeof r.detail === 'string') detail.detail = r.detail.slice(0, 5000);
+    if (typeof r.duplicateOf === 'string') detail.detail = `${detail.detail ? `${detail.detail}; ` : ''}duplicate of ${r.duplicateOf}`.slice(0, 5000);
+    if (Array.isArray(r.overlaps)) detail.overlaps = r.overlaps.slice(0, 200).map(overlapName);
+    return detail;
+  });
+}
+
+/** "math500:test/algebra/1" (benchmark:id), from an overlap object or a plain string. */
+function overlapName(o: unknown): string {
+  if (typeof o === 'string') return o.slice(0, 500);
+  if (isObject(o)) {
+    const bench = typeof o.benchmark === 'string' ? o.benchmark : typeof o.file === 'string' ? path.basename(o.file) : '?';
+    const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : '?';
+    return `${bench}:${id}`.slice(0, 500);
+  }
+  return String(o).slice(0, 500);
+}
+
+export function describeProblems(problems: readonly RowProblem[], max = 20): string {
+  const lines = problems.slice(0, max).map(describeRowProblem);
+  if (problems.length > max) lines.push(`… and ${problems.length - max} more`);
+  return lines.join('\n');
+}
+
+// ---- views of an entry ---------------------------------------------------------------------------
+
+function numberField(record: PromptRecord, key: 'difficulty' | 'passRate'): number | null {
+  const direct = record[key];
+  if (typeof direct === 'number' && Number.isFinite(direct)) return direct;
+  const meta = record.meta?.[key] ?? record.meta?.[key === 'passRate' ? 'pass_rate' : key];
+  return typeof meta === 'number' && Number.isFinite(meta) ? meta : null;
+}
+
+export interface Measured { passRate: number | null; difficulty: number | null }
+
+export function measuredOf(entry: CuratorEntry, passRates?: ReadonlyMap<string, { passRate: number }>): Measured {
+  const measured = passRates?.get(entry.record.id)?.passRate;
+  return {
+    passRate: measured ?? numberField(entry.record, 'passRate'),
+    difficulty: numberField(entry.record, 'difficulty'),
+  };
+}
+
+export function toRow(entry: CuratorEntry, label: RowLabel | null, measured: Measured): CuratorRow {
+  const r = entry.record;
+  return {
+    id: r.id.slice(0, 500),
+    source: r.source.slice(0, 500),
+    domain: r.domain,
+    text: r.problem.slice(0, ROW_TEXT_CHARS),
+    status: entry.status,
+    reasons: entry.removals.map((x) => x.reason).slice(0, 100),
+    label,
+    difficulty: measured.difficulty,
+    passRate: measured.passRate,
+  };
+}
+
+const DETAIL_TESTS = 20;
+
+export function toDetail(entry: CuratorEntry, label: RowLabel | null, measured: Measured, rollouts: Rollout[]): PromptDetail {
+  const r = entry.record;
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  return {
+    id: r.id.slice(0, 500),
+    source: r.source.slice(0, 500),
+    domain: r.domain,
+    problem: cut(r.problem, 200_000),
+    answer: r.domain === 'math' ? cut(r.answer, 20_000) : null,
+    tests: r.domain === 'code' ? r.tests.slice(0, DETAIL_TESTS).map((t) => ({ input: cut(t.input, 20_000), output: cut(t.output, 20_000) })) : [],
+    testCount: r.domain === 'code' ? r.tests.length : 0,
+    status: entry.status,
+    removals: entry.removals.slice(0, 100),
+    label,
+    difficulty: measured.difficulty,
+    passRate: measured.passRate,
+    rollouts: rollouts.slice(0, 200),
+  };
+}

@@ -1,0 +1,53 @@
+// The dashboard page. No vscode import, so the webview tests build the very same markup. Strict CSP:
+// scripts only with the per-load nonce, styles and fonts only from the extension's own files, no
+// inline handlers anywhere (the script wires events itself).
+export interface DashboardHtmlInput {
+  /** webview.cspSource */
+  cspSource: string;
+  nonce: string;
+  /** asWebviewUri of dist/webview/dashboard.js and the stylesheets. */
+  scriptUri: string;
+  styleUris: string[];
+}
+
+function attr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function dashboardHtml(i: DashboardHtmlInput): string {
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(i.nonce)) throw new Error('dashboardHtml: the nonce must be at least 16 base64/url-safe characters');
+  const csp = [
+    "default-src 'none'",
+    `style-src ${i.cspSource}`,
+    `font-src ${i.cspSource}`,
+    `img-src ${i.cspSource} data:`,
+    `script-src 'nonce-${i.nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${i.styleUris.map((u) => `<link rel="stylesheet" href="${attr(u)}">`).join('\n')}
+<title>AceReason Dashboard</title>
+</head>
+<body>
+<header class="top">
+  <h1 id="run-title">AceReason</h1>
+  <span id="run-status"></span>
+  <span class="spacer"></span>
+  <span id="compare-list"></span>
+  <button type="button" id="compare" class="secondary" title="Overlay the curves of other runs">Compare runs…</button>
+  <span id="zoom-label" class="meta"></span>
+  <button type="button" id="reset-zoom" class="secondary" title="Show every step (or double-click a chart)">Reset zoom</button>
+</header>
+<div id="notice" class="notice" role="status" hidden></div>
+<main>
+  <div id="charts" aria-label="Training curves"></div>
+  <section id="samples-pane" aria-label="Sampled responses"></section>
+</main>
+<script nonce="${attr(i.nonce)}" src="${attr(i.scriptUri)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,402 @@
+// The Policy contract (policy.ts) implemented on the transformer: batched sampling with a KV cache,
+// token-level policy-gradient sums, Adam with global-norm clipping, weights in and out.
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend';
+import { Adam, type AdamState } from './adam';
+import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence } from './policy';
+import { SeededRng } from './rng';
+import { argmaxOf, entropyOf, sampleTopP } from './sampler';
+import { disposeCache, initialWeights, parameterSpecs, Transformer, validateConfig, type LayerCache, type ParamSpec } from './transformer';
+import type { ModelOps } from './ops';
+
+export interface TransformerPolicyOptions {
+  /** Most sequences decoded at once; larger batches are split (results do not depend on it). */
+  sampleBatchSize?: number;
+  /** Most (rows × padded length) tokens per forward/backward pass of computeGradients. */
+  gradientTokenBudget?: number;
+  /** Force an ops flavour (tests comparing the wasm-fast and plain rewrites). */
+  ops?: ModelOps;
+}
+
+/** Internal extension of SampleOptions: the RNG stream of prompt i is (seed, firstStream + i). */
+export interface StreamedSampleOptions extends SampleOptions {
+  firstStream?: number;
+}
+
+let instanceCounter = 0;
+
+export class TransformerPolicy implements Policy {
+  readonly config: PolicyConfig;
+  readonly specs: ParamSpec[];
+  private readonly vars: TF.Variable[];
+  private readonly model: Transformer;
+  private readonly adam: Adam;
+  readonly sampleBatchSize: number;
+  readonly gradientTokenBudget: number;
+  private disposed = false;
+
+  constructor(config: PolicyConfig, weights?: Float32Array[], opts: TransformerPolicyOptions = {}) {
+    validateConfig(config);
+    this.config = { ...config };
+    this.specs = parameterSpecs(config);
+    const init = weights ?? initialWeights(config);
+    checkWeights(this.specs, init);
+    const t = tf();
+    // tfjs variable names are global to the engine; the prefix lets several policies coexist.
+    const prefix = `policy${++instanceCounter}/`;
+    this.vars = this.specs.map((s, i) => t.variable(t.tensor(init[i], s.shape), true, prefix + s.name));
+    this.model = new Transformer(this.config, this.vars, opts.ops);
+    this.adam = new Adam(this.vars);
+    this.sampleBatchSize = opts.sampleBatchSize ?? 64;
+    this.gradientTokenBudget = opts.gradientTokenBudget ?? 2048;
+  }
+
+  variableNames(): string[] {
+    return this.specs.map((s) => s.name);
+  }
+
+  parameterCount(): number {
+    return this.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  get optimizerStep(): number {
+    return this.adam.step;
+  }
+
+  // ---------------------------------------------------------------- sampling
+
+  async sample(prompts: number[][], opts: StreamedSampleOptions): Promise<SampleResult> {
+    this.assertLive();
+    validateSampleOptions(opts);
+    prompts.forEach((p, i) => this.validatePrompt(p, i));
+    const result: SampleResult = { responses: [], truncated: [], entropy: [] };
+    const first = opts.firstStream ?? 0;
+    for (let start = 0; start < prompts.length; start += this.sampleBatchSize) {
+      const chunk = prompts.slice(start, start + this.sampleBatchSize);
+      const part = this.sampleChunk(chunk, opts, first + start);
+      result.responses.push(...part.responses);
+      result.truncated.push(...part.truncated);
+      result.entropy.push(...part.entropy);
+      // Let the event loop breathe between chunks (progress events, stop requests).
+      await new Promise((r) => setImmediate(r));
+    }
+    return result;
+  }
+
+  /**
+   * All rows advance in lockstep over positions t = minPromptLength … : a row still inside its
+   * prompt is fed its next prompt token (teacher-forced), a row past it samples. So every row's
+   * position t is the same and no padding or per-row position offsets are needed. Finished rows
+   * are dropped from the batch (and from the KV cache) as soon as they stop.
+   */
+  private sampleChunk(prompts: number[][], opts: SampleOptions, firstStream: number): SampleResult {
+    const t = tf();
+    const V = this.config.vocabSize;
+    const C = this.config.contextLength;
+    const n = prompts.length;
+    const responses: number[][] = prompts.map(() => []);
+    const truncated = new Array<boolean>(n).fill(false);
+    const entropySums = new Array<number>(n).fill(0);
+    const rngs = prompts.map((_, i) => SeededRng.derive(opts.seed, firstStream + i));
+    const stop = new Set(opts.stopTokens);
+    const useCache = opts.kvCache !== false;
+    const greedy = opts.temperature <= 0;
+    const sequences = prompts.map((p) => [...p]);
+    if (opts.maxNewTokens <= 0) return { responses, truncated: truncated.fill(true), entropy: entropySums };
+
+    let active = prompts.map((_, i) => i); // original indices of rows still generating
+    let pos = Math.min(...prompts.map((p) => p.length)); // the position whose token is chosen next
+    let cache: LayerCache[] | undefined;
+    let logits: TF.Tensor2D;
+    {
+      const ids = t.tensor2d(sequences.map((s) => s.slice(0, pos)), [n, pos], 'int32');
+      const out = this.model.forward(ids, { lastOnly: true, keepCache: useCache });
+      ids.dispose();
+      logits = out.logits;
+      cache = out.cache;
+    }
+    try {
+      for (;;) {
+        // Choose the token at `pos` for every active row.
+        const sampling = active.some((r) => pos >= prompts[r].length);
+        let probs: Float32Array | undefined;
+        let raw: Float32Array | undefined;
+        if (sampling) {
+          if (greedy) {
+            raw = logits.dataSync() as Float32Array;
+            probs = t.tidy(() => t.softmax(logits).dataSync() as Float32Array);
+          } else {
+            probs = t.tidy(() => t.softmax(logits.div(opts.temperature)).dataSync() as Float32Array);
+          }
+        }
+        const stillActive: number[] = [];
+        const keepRows: number[] = [];
+        const fed: number[] = [];
+        active.forEach((r, row) => {
+          let token: number;
+          if (pos < prompts[r].length) {
+            token = prompts[r][pos];
+          } else {
+            const off = row * V;
+            token = greedy ? argmaxOf(raw!, off, V) : sampleTopP(probs!, off, V, opts.topP, rngs[r]);
+            entropySums[r] += entropyOf(probs!, off, V);
+            responses[r].push(token);
+            sequences[r].push(token);
+            if (stop.has(token)) return;
+            if (responses[r].length >= opts.maxNewTokens || pos + 1 >= C) {
+              truncated[r] = true;
+              return;
+            }
+          }
+          stillActive.push(r);
+          keepRows.push(row);
+          fed.push(token);
+        });
+        logits.dispose();
+        if (stillActive.length === 0) break;
+        if (useCache) {
+          if (keepRows.length < active.length) {
+            const idx = t.tensor1d(keepRows, 'int32');
+            const compacted = cache!.map((c) => ({ k: t.gather(c.k, idx, 0), v: t.gather(c.v, idx, 0) }));
+            idx.dispose();
+            disposeCache(cache);
+            cache = compacted;
+          }
+          const ids = t.tensor1d(fed, 'int32');
+          const out = this.model.decode(ids, pos, cache!);
+          ids.dispose();
+          disposeCache(cache);
+          cache = out.cache;
+          logits = out.logits;
+        } else {
+          const ids = t.tensor2d(stillActive.map((r) => sequences[r].slice(0, pos + 1)), [stillActive.length, pos + 1], 'int32');
+          logits = this.model.forward(ids, { lastOnly: true }).logits;
+          ids.dispose();
+        }
+        active = stillActive;
+        pos++;
+      }
+    } finally {
+      disposeCache(cache);
+    }
+    const entropy = entropySums.map((s, i) => (responses[i].length ? s / responses[i].length : 0));
+    return { responses, truncated, entropy };
+  }
+
+  /** Next-token logits for every position of one sequence, [T, V] row-major (tests, debugging). */
+  logitsOf(tokens: number[]): Float32Array {
+    this.validatePrompt(tokens, 0);
+    const t = tf();
+    const ids = t.tensor2d([tokens], [1, tokens.length], 'int32');
+    const { logits } = this.model.forward(ids);
+    ids.dispose();
+    const out = Float32Array.from(logits.dataSync() as Float32Array);
+    logits.dispose();
+    return out;
+  }
+
+  // ---------------------------------------------------------------- training
+
+  async computeGradients(batch: TrainSequence[]): Promise<GradientResult> {
+    this.assertLive();
+    batch.forEach((s, i) => this.validateSequence(s, i));
+    const t = tf();
+    const counted = batch.filter((s) => !s.masked && s.tokens.length > s.promptLength);
+    let lossSum = 0;
+    let entropySum = 0;
+    let tokenCount = 0;
+    let accum: TF.Tensor[] | undefined;
+    for (const micro of microBatches(counted, this.gradientTokenBudget)) {
+      const part = this.microBatchGradients(micro);
+      lossSum += part.lossSum;
+      entropySum += part.entropySum;
+      tokenCount += part.tokenCount;
+      if (!accum) accum = part.grads;
+      else {
+        const summed = accum.map((a, i) => t.add(a, part.grads[i]));
+        accum.forEach((a) => a.dispose());
+        part.grads.forEach((g) => g.dispose());
+        accum = summed;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const grads = accum
+      ? accum.map((g) => Float32Array.from(g.dataSync() as Float32Array))
+      : this.specs.map((s) => new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+    accum?.forEach((g) => g.dispose());
+    return { grads, lossSum, tokenCount, entropySum };
+  }
+
+  private microBatchGradients(seqs: TrainSequence[]): { grads: TF.Tensor[]; lossSum: number; entropySum: number; tokenCount: number } {
+    const t = tf();
+    const B = seqs.length;
+    const T = Math.max(...seqs.map((s) => s.tokens.length)) - 1; // inputs are tokens[:-1]
+    const inputs = new Int32Array(B * T);
+    const targets = new Int32Array(B * T);
+    const weights = new Float32Array(B * T);
+    const counts = new Float32Array(B * T);
+    let tokenCount = 0;
+    seqs.forEach((s, b) => {
+      for (let i = 0; i < T; i++) {
+        const at = b * T + i;
+        if (i + 1 < s.tokens.length) {
+          inputs[at] = s.tokens[i];
+          targets[at] = s.tokens[i + 1];
+          if (i + 1 >= s.promptLength) {
+            weights[at] = s.weight;
+            counts[at] = 1;
+            tokenCount++;
+          }
+        }
+      }
+    });
+    const V = this.config.vocabSize;
+    let entropy: TF.Scalar | undefined;
+    const { value, grads } = t.tidy(() => {
+      const ids = t.tensor2d(inputs, [B, T], 'int32');
+      const target = t.oneHot(t.tensor1d(targets, 'int32'), V).toFloat();
+      const w = t.tensor1d(weights);
+      const c = t.tensor1d(counts);
+      return t.variableGrads(() => {
+        const { logits } = this.model.forward(ids);
+        const logp = t.logSoftmax(logits);
+        const tokenLogp = logp.mul(target).sum(-1);
+        entropy = t.keep(t.exp(logp).mul(logp).sum(-1).neg().mul(c).sum() as TF.Scalar);
+        return tokenLogp.mul(w).sum().neg() as TF.Scalar;
+      }, this.vars);
+    });
+    const ordered = this.vars.map((v) => grads[v.name]);
+    const lossSum = value.dataSync()[0];
+    value.dispose();
+    const entropySum = entropy!.dataSync()[0];
+    entropy!.dispose();
+    return { grads: ordered, lossSum, entropySum, tokenCount };
+  }
+
+  async applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }> {
+    this.assertLive();
+    checkWeights(this.specs, grads, 'gradients');
+    if (!(Number.isFinite(opts.learningRate) && opts.learningRate >= 0)) throw new Error(`applyGradients: learningRate must be a finite number >= 0, got ${opts.learningRate}`);
+    if (!(Number.isFinite(opts.clipNorm) && opts.clipNorm >= 0)) throw new Error(`applyGradients: clipNorm must be >= 0 (0 = no clipping), got ${opts.clipNorm}`);
+    const scale = 1 / Math.max(tokenCount, 1);
+    let sumSquares = 0;
+    for (const g of grads) for (let i = 0; i < g.length; i++) sumSquares += g[i] * g[i];
+    const gradNorm = Math.sqrt(sumSquares) * scale;
+    if (!Number.isFinite(gradNorm)) throw new Error(`applyGradients: gradient norm is ${gradNorm}; refusing to update the weights`);
+    const factor = opts.clipNorm > 0 && gradNorm > opts.clipNorm ? (scale * opts.clipNorm) / gradNorm : scale;
+    const t = tf();
+    const scaled = t.tidy(() => grads.map((g, i) => t.tensor(g, this.specs[i].shape).mul(factor)));
+    this.adam.apply(scaled, opts.learningRate);
+    scaled.forEach((g) => g.dispose());
+    return { gradNorm };
+  }
+
+  // ---------------------------------------------------------------- weights and state
+
+  getWeights(): Float32Array[] {
+    this.assertLive();
+    return this.vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+  }
+
+  setWeights(weights: Float32Array[]): void {
+    this.assertLive();
+    checkWeights(this.specs, weights);
+    const t = tf();
+    t.tidy(() => this.vars.forEach((v, i) => v.assign(t.tensor(weights[i], this.specs[i].shape))));
+  }
+
+  getOptimizerState(): AdamState {
+    return this.adam.getState();
+  }
+
+  setOptimizerState(state: AdamState): void {
+    state.m.forEach((m, i) => checkSize(this.specs[i], m, 'optimizer first moment'));
+    state.v.forEach((v, i) => checkSize(this.specs[i], v, 'optimizer second moment'));
+    this.adam.setState(state);
+  }
+
+  async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
+    const { saveCheckpoint } = await import('./checkpoint');
+    saveCheckpoint(dir, this, extra);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.adam.dispose();
+    for (const v of this.vars) v.dispose();
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('policy was disposed');
+  }
+
+  private validatePrompt(p: number[], i: number): void {
+    if (!Array.isArray(p) || p.length === 0) throw new Error(`prompt ${i} is empty: start every prompt with at least one token (e.g. the tokenizer's <bos> id)`);
+    if (p.length >= this.config.contextLength) {
+      throw new Error(`prompt ${i} has ${p.length} tokens; the context is ${this.config.contextLength}, which leaves no room for a response`);
+    }
+    this.validateIds(p, `prompt ${i}`);
+  }
+
+  private validateSequence(s: TrainSequence, i: number): void {
+    const where = `training sequence ${i}`;
+    if (!Array.isArray(s.tokens) || s.tokens.length === 0) throw new Error(`${where}: 'tokens' is empty`);
+    if (s.tokens.length > this.config.contextLength) throw new Error(`${where}: ${s.tokens.length} tokens exceed the context (${this.config.contextLength})`);
+    if (!Number.isInteger(s.promptLength) || s.promptLength < 1 || s.promptLength > s.tokens.length) {
+      throw new Error(`${where}: 'promptLength' ${s.promptLength} must be an integer in 1..${s.tokens.length}`);
+    }
+    if (!Number.isFinite(s.weight)) throw new Error(`${where}: 'weight' must be finite, got ${s.weight}`);
+    this.validateIds(s.tokens, where);
+  }
+
+  private validateIds(ids: number[], where: string): void {
+    const V = this.config.vocabSize;
+    for (let j = 0; j < ids.length; j++) {
+      const id = ids[j];
+      if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`${where}: token ${j} is ${id}, outside the vocabulary 0..${V - 1}`);
+    }
+  }
+}
+
+/** Consecutive groups whose (rows × longest input) stays within the budget (a lone long row is its own group). */
+function microBatches(seqs: TrainSequence[], budget: number): TrainSequence[][] {
+  const out: TrainSequence[][] = [];
+  let group: TrainSequence[] = [];
+  let longest = 0;
+  for (const s of seqs) {
+    const len = s.tokens.length - 1;
+    const nextLongest = Math.max(longest, len);
+    if (group.length && (group.length + 1) * nextLongest > budget) {
+      out.push(group);
+      group = [];
+      longest = 0;
+    }
+    group.push(s);
+    longest = Math.max(longest, len);
+  }
+  if (group.length) out.push(group);
+  return out;
+}
+
+function validateSampleOptions(o: SampleOptions): void {
+  if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new Error(`sample: maxNewTokens must be an integer >= 0, got ${o.maxNewTokens}`);
+  if (!Number.isFinite(o.temperature) || o.temperature < 0) throw new Error(`sample: temperature must be >= 0 (0 = greedy), got ${o.temperature}`);
+  if (!(o.topP > 0 && o.topP <= 1)) throw new Error(`sample: topP must be in (0, 1], got ${o.topP}`);
+  if (!Number.isInteger(o.seed)) throw new Error(`sample: seed must be an integer, got ${o.seed}`);
+  if (!Array.isArray(o.stopTokens)) throw new Error('sample: stopTokens must be an array of token ids');
+}
+
+function checkSize(spec: ParamSpec, w: Float32Array, what: string): void {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  if (!(w instanceof Float32Array) || w.length !== size) {
+    throw new Error(`${what} for '${spec.name}' must be a Float32Array of ${size} values (shape [${spec.shape}]), got ${w?.length ?? typeof w}`);
+  }
+}
+
+function checkWeights(specs: ParamSpec[], ws: Float32Array[], what = 'weights'): void {
+  if (!Array.isArray(ws) || ws.length !== specs.length) throw new Error(`${what}: expected ${specs.length} arrays (one per variable), got ${ws?.length}`);
+  ws.forEach((w, i) => checkSize(specs[i], w, what));
+}

@@ -1,0 +1,136 @@
+// report.html (self-contained: inline CSS and SVG, no scripts) and report.md (the numbers) from what
+// the run wrote to disk — metrics.jsonl and samples.jsonl — so a report can be rebuilt from any run
+// folder, including one from another machine.
+import path from 'node:path';
+import type { MetricsLine } from '../../core/protocol/metrics';
+import type { SampleRecord } from '../../core/protocol/trainer';
+import type { Recipe } from '../../core/rl/recipe';
+import type { PlannedStage } from '../../core/rl/schedule';
+import type { RunPaths } from '../../core/runs/layout';
+import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
+import { escapeHtml, escapeMarkdownCell } from './escape';
+import { lineChart, type Series } from './svg';
+
+export interface ReportInfo {
+  recipe: Recipe;
+  runId: string;
+  phase: string;
+  plan: readonly PlannedStage[];
+  wallSeconds: number;
+  parameters: number;
+  backend: string;
+}
+
+export interface EvalPoint {
+  label: string;
+  step: number;
+  /** source → { pass@1 (avg@k), pass@k, k } */
+  bySource: Record<string, { pass1: number; passK: number; k: number }>;
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+/** Evaluation points in order: before RL, then after each stage (by the step they were logged at). */
+export function evalPoints(metrics: readonly MetricsLine[], plan: readonly PlannedStage[]): EvalPoint[] {
+  const out: EvalPoint[] = [];
+  for (const line of metrics) {
+    const keys = Object.keys(line.data).filter((k) => /^val-core\/.+\/acc\/mean@\d+$/.test(k));
+    if (keys.length === 0) continue;
+    const bySource: EvalPoint['bySource'] = {};
+    for (const k of keys) {
+      const m = /^val-core\/(.+)\/acc\/mean@(\d+)$/.exec(k)!;
+      const source = m[1]; const n = Number(m[2]);
+      bySource[source] = { pass1: line.data[k], passK: line.data[`val-aux/${source}/pass@${n}`] ?? NaN, k: n };
+    }
+    const stage = plan.find((p) => p.lastStep === line.step);
+    const label = line.step === 0 && out.length === 0 ? 'before RL' : stage ? `after ${stage.spec.name}` : `step ${line.step}`;
+    out.push({ label, step: line.step, bySource });
+  }
+  return out;
+}
+
+function trainSeries(metrics: readonly MetricsLine[], key: string): { x: number; y: number }[] {
+  return metrics.filter((l) => typeof l.data[key] === 'number' && typeof l.data['critic/score/mean'] === 'number').map((l) => ({ x: l.step, y: l.data[key] }));
+}
+
+export function buildReport(metrics: readonly MetricsLine[], samples: readonly SampleRecord[], info: ReportInfo): { html: string; md: string } {
+  const evals = evalPoints(metrics, info.plan);
+  const sources = [...new Set(evals.flatMap((e) => Object.keys(e.bySource)))].sort();
+  const markers = info.plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
+  const reward = lineChart([{ name: 'critic/score/mean', color: COLORS[0], points: trainSeries(metrics, 'critic/score/mean') }], { title: 'Training reward (mean over rollouts)', markers, yMin: 0, yMax: 1 });
+  const length = lineChart([
+    { name: 'response_length/mean', color: COLORS[1], points: trainSeries(metrics, 'response_length/mean') },
+    { name: 'response_length/max', color: COLORS[4], points: trainSeries(metrics, 'response_length/max') },
+  ], { title: 'Response length (tokens)', markers, yMin: 0 });
+  const zeroStd = lineChart([{ name: 'frac_reward_zero_std', color: COLORS[3], points: trainSeries(metrics, 'frac_reward_zero_std') }], { title: 'Groups with all-equal rewards', markers, yMin: 0, yMax: 1 });
+  const passSeries: Series[] = sources.map((s, i) => ({ name: `${s} pass@1`, color: COLORS[(i + 2) % COLORS.length], points: evals.filter((e) => e.bySource[s]).map((e) => ({ x: e.step, y: e.bySource[s].pass1 })) }));
+  const pass = lineChart(passSeries, { title: 'Held-out pass@1 (avg@k) before RL and after each stage', markers, yMin: 0, yMax: 1 });
+
+  const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : (100 * v).toFixed(1));
+  const evalRowsHtml = evals.map((e) => `<tr><td>${escapeHtml(e.label)}</td><td>${e.step}</td>${sources.map((s) => `<td>${pct(e.bySource[s]?.pass1)}</td><td>${pct(e.bySource[s]?.passK)}</td>`).join('')}</tr>`).join('');
+  const kOf = (s: string) => evals.find((e) => e.bySource[s])?.bySource[s].k ?? 0;
+  const evalHead = `<tr><th>when</th><th>step</th>${sources.map((s) => `<th>${escapeHtml(s)} pass@1</th><th>${escapeHtml(s)} pass@${kOf(s)}</th>`).join('')}</tr>`;
+  const stageRows = info.plan.map((p) => {
+    const lines = metrics.filter((l) => l.step >= p.firstStep && l.step <= p.lastStep && typeof l.data['critic/score/mean'] === 'number');
+    const avg = (k: string) => (lines.length ? lines.reduce((a, l) => a + (l.data[k] ?? 0), 0) / lines.length : NaN);
+    return { p, steps: lines.length, reward: avg('critic/score/mean'), length: avg('response_length/mean'), clip: avg('response_length/clip_ratio'), zero: avg('frac_reward_zero_std'), secs: lines.reduce((a, l) => a + (l.data['timing_s/step'] ?? 0), 0) };
+  });
+  const shown = samples.slice(-8);
+  const r = info.recipe;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>AceReason run ${escapeHtml(info.runId)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 12px}
+h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
+.chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
+svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3}
+pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-word;margin:4px 0} .ok{color:#1a7f37} .bad{color:#cf222e}
+</style></head><body>
+<h1>AceReason run <code>${escapeHtml(info.runId)}</code></h1>
+<p>Recipe <b>${escapeHtml(r.name)}</b> (phase ${escapeHtml(info.phase)}, seed ${r.seed}) — ${escapeHtml(r.description)}<br>
+Policy: ${info.parameters.toLocaleString('en-US')} parameters (${r.model.layers} layers, width ${r.model.width}, ${r.model.heads} heads, context ${r.model.contextLength}); backend ${escapeHtml(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.<br>
+GRPO: on-policy (one update per batch), token-mean loss, no KL, no entropy bonus, advantage (r − mean)/(std + 1e-6) per group.</p>
+<h2>Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)</h2>
+<table>${evalHead}${evalRowsHtml}</table>
+${pass}
+<h2>Training</h2>
+${reward}${length}${zeroStd}
+<h2>Stages</h2>
+<table><tr><th>stage</th><th>domain</th><th>steps</th><th>prompts×G</th><th>max length</th><th>T</th><th>mean reward</th><th>mean length</th><th>clip ratio</th><th>zero-std groups</th><th>seconds</th></tr>
+${stageRows.map((s) => `<tr><td>${escapeHtml(s.p.spec.name)}</td><td>${escapeHtml(s.p.spec.domain)}</td><td>${s.steps}</td><td>${s.p.spec.promptsPerStep}×${s.p.spec.rolloutsPerPrompt}</td><td>${s.p.spec.maxResponseLength}</td><td>${s.p.spec.temperature}</td><td>${s.reward.toFixed(3)}</td><td>${s.length.toFixed(1)}</td><td>${s.clip.toFixed(2)}</td><td>${s.zero.toFixed(2)}</td><td>${s.secs.toFixed(0)}</td></tr>`).join('\n')}
+</table>
+<h2>Last samples</h2>
+${shown.map((s) => `<div><b>${escapeHtml(s.stage)}</b> step ${s.step} · <code>${escapeHtml(s.promptId)}</code> · <span class="${s.reward > 0.5 ? 'ok' : 'bad'}">reward ${s.reward}</span> · ${escapeHtml(s.verdict)}<pre>${escapeHtml(s.prompt)}</pre><pre>${escapeHtml(s.response)}</pre></div>`).join('\n')}
+</body></html>
+`;
+  const md = [
+    `# AceReason run ${info.runId}`,
+    '',
+    `Recipe **${escapeMarkdownCell(r.name)}** (phase ${info.phase}, seed ${r.seed}); ${info.parameters} parameters; backend ${escapeMarkdownCell(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.`,
+    '',
+    `## Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)`,
+    '',
+    `| when | step | ${sources.map((s) => `${escapeMarkdownCell(s)} pass@1 | ${escapeMarkdownCell(s)} pass@${kOf(s)}`).join(' | ')} |`,
+    `|---|---|${sources.map(() => '---|---|').join('')}`,
+    ...evals.map((e) => `| ${escapeMarkdownCell(e.label)} | ${e.step} | ${sources.map((s) => `${pct(e.bySource[s]?.pass1)} | ${pct(e.bySource[s]?.passK)}`).join(' | ')} |`),
+    '',
+    '## Stages',
+    '',
+    '| stage | domain | steps | prompts×G | max length | T | mean reward | mean length | clip ratio | zero-std groups | seconds |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...stageRows.map((s) => `| ${escapeMarkdownCell(s.p.spec.name)} | ${s.p.spec.domain} | ${s.steps} | ${s.p.spec.promptsPerStep}×${s.p.spec.rolloutsPerPrompt} | ${s.p.spec.maxResponseLength} | ${s.p.spec.temperature} | ${s.reward.toFixed(3)} | ${s.length.toFixed(1)} | ${s.clip.toFixed(2)} | ${s.zero.toFixed(2)} | ${s.secs.toFixed(0)} |`),
+    '',
+  ].join('\n');
+  return { html, md };
+}
+
+export function writeReports(paths: RunPaths, info: ReportInfo): { html: string; md: string } {
+  const metrics = readJsonLines<MetricsLine>(paths.metrics).records;
+  const samples = readJsonLines<SampleRecord>(paths.samples).records;
+  const { html, md } = buildReport(metrics, samples, info);
+  writeFileAtomic(paths.reportHtml, html);
+  writeFileAtomic(paths.reportMd, md);
+  return { html: path.relative(process.cwd(), paths.reportHtml) || paths.reportHtml, md: path.relative(process.cwd(), paths.reportMd) || paths.reportMd };
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { selectBackend } from '../../../src/trainer/backend';
+import { createPolicy, type PolicyConfig, type TrainSequence } from '../../../src/trainer/model';
+import { modelOps } from '../../../src/trainer/model/ops';
+
+const config: PolicyConfig = { vocabSize: 20, contextLength: 24, layers: 2, heads: 2, width: 16, mlpRatio: 2, seed: 9 };
+const batch: TrainSequence[] = [
+  { tokens: [1, 4, 7, 10, 13, 16, 19, 2], promptLength: 3, weight: 1 },
+  { tokens: [1, 5, 9, 13, 17], promptLength: 2, weight: -0.5 },
+];
+
+function relDiff(a: Float32Array[], b: Float32Array[]): number {
+  let num = 0;
+  let den = 0;
+  a.forEach((x, i) => x.forEach((v, j) => { num = Math.max(num, Math.abs(v - b[i][j])); den = Math.max(den, Math.abs(b[i][j])); }));
+  return num / (den || 1);
+}
+
+test('wasm (wasm-fast ops) and cpu (plain ops: gather, tanh, transpose flags) agree on logits and gradients', async () => {
+  await selectBackend('wasm');
+  const onWasm = await createPolicy(config);
+  assert.equal((onWasm as unknown as { model: { ops: { flavour: string } } }).model.ops.flavour, 'wasm-fast');
+  const wasmLogits = onWasm.logitsOf(batch[0].tokens);
+  const wasmGrads = await onWasm.computeGradients(batch);
+  onWasm.dispose();
+
+  await selectBackend('cpu');
+  const onCpu = await createPolicy(config);
+  assert.equal(modelOps().flavour, 'plain');
+  const cpuLogits = onCpu.logitsOf(batch[0].tokens);
+  const cpuGrads = await onCpu.computeGradients(batch);
+  onCpu.dispose();
+
+  assert.ok(relDiff([wasmLogits], [cpuLogits]) < 1e-5, `logits differ by ${relDiff([wasmLogits], [cpuLogits])}`);
+  assert.ok(relDiff(wasmGrads.grads, cpuGrads.grads) < 1e-4, `gradients differ by ${relDiff(wasmGrads.grads, cpuGrads.grads)}`);
+  assert.equal(wasmGrads.tokenCount, cpuGrads.tokenCount);
+  assert.ok(Math.abs(wasmGrads.lossSum - cpuGrads.lossSum) < 1e-4 * Math.abs(cpuGrads.lossSum));
+});

@@ -1,0 +1,102 @@
+// `acereason verify math`: JSONL in, one verdict line per input line in order, malformed lines
+// reported and skipped, exit code 0.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { command as verifyCommand } from '../../../src/cli/commands/verify';
+import { CliError, type CliIO } from '../../../src/cli/command';
+
+function fakeIO(stdinText = ''): { io: CliIO; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '', err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  return { io: { stdout, stderr, stdin, isTTY: false, cwd: process.cwd() }, out: () => out, err: () => err };
+}
+
+const LINES = [
+  JSON.stringify({ gold: '\\frac12', response: '<think>try \\boxed{3}</think> So \\boxed{0.5}.' }),
+  'this is not json',
+  JSON.stringify({ gold: '1-1/e', pred: '$1+1/e$' }),
+  JSON.stringify({ gold: 3, pred: '3' }),
+  '',
+  JSON.stringify({ gold: '(1,2]', pred: '\\boxed{(1, 2]}' }),
+  JSON.stringify({ gold: '5' }),
+  JSON.stringify([1, 2]),
+  JSON.stringify({ gold: '\\sqrt3/2', pred: '0.866' }),
+];
+
+function parseOutput(text: string): Array<Record<string, unknown>> {
+  return text.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function checkOutput(rows: Array<Record<string, unknown>>, tolerant: boolean): void {
+  assert.equal(rows.length, LINES.length);
+  assert.deepEqual(rows[0], { correct: true, extracted: '0.5', reason: rows[0].reason });
+  assert.match(String(rows[0].reason), /after <\/think>/);
+  assert.deepEqual(rows[1], { error: rows[1].error, line: 2 });
+  assert.match(String(rows[1].error), /^line 2: not JSON/);
+  assert.equal(rows[2].correct, false);
+  assert.equal(rows[2].extracted, '1+1/e');
+  assert.match(String(rows[3].error), /line 4: field "gold" must be a string/);
+  assert.equal(rows[3].line, 4);
+  assert.deepEqual(rows[4], { error: 'line 5: empty line', line: 5 });
+  assert.equal(rows[5].correct, true);
+  assert.match(String(rows[6].error), /needs a string field "response" or "pred"/);
+  assert.match(String(rows[7].error), /expected a JSON object/);
+  assert.equal(rows[8].correct, tolerant);
+}
+
+describe('acereason verify math', () => {
+  let dir: string;
+  let input: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-math-'));
+    input = path.join(dir, 'in.jsonl');
+    fs.writeFileSync(input, LINES.join('\n') + '\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a file, checks in a worker pool, writes verdicts in order (exit 0)', async () => {
+    const f = fakeIO();
+    const code = await verifyCommand.run(['math', '--input', input, '--workers', '2'], f.io);
+    assert.equal(code, 0);
+    checkOutput(parseOutput(f.out()), false);
+  });
+
+  it('reads stdin with "-", in-thread with --workers 0, honouring --tolerance', async () => {
+    const f = fakeIO(LINES.join('\n'));
+    const code = await verifyCommand.run(['math', '--input', '-', '--workers', '0', '--tolerance', '1e-3'], f.io);
+    assert.equal(code, 0);
+    checkOutput(parseOutput(f.out()), true);
+  });
+
+  it('--boxed-only turns the answer fallbacks off', async () => {
+    const f = fakeIO(JSON.stringify({ gold: '5', response: 'the answer is 5' }) + '\n');
+    await verifyCommand.run(['math', '--input', '-', '--workers', '0', '--boxed-only'], f.io);
+    const [row] = parseOutput(f.out());
+    assert.equal(row.correct, false);
+    assert.equal(row.extracted, null);
+  });
+
+  it('rejects bad options and missing files with a clear message', async () => {
+    await assert.rejects(verifyCommand.run(['math'], fakeIO().io), (e: Error) => e instanceof CliError && /--input FILE\|- is required/.test(e.message));
+    await assert.rejects(verifyCommand.run(['math', '--input', path.join(dir, 'missing.jsonl')], fakeIO().io), (e: Error) => e instanceof CliError && /no such file/.test(e.message));
+    await assert.rejects(verifyCommand.run(['math', '--input', input, '--tolerance', 'abc'], fakeIO().io), (e: Error) => e instanceof CliError && /--tolerance must be a positive number/.test(e.message));
+    await assert.rejects(verifyCommand.run(['math', '--input', input, '--bogus'], fakeIO().io), (e: Error) => e instanceof CliError && /bogus/.test(e.message));
+  });
+
+  const cli = path.resolve(__dirname, '../../../dist/cli.js');
+  it('works from the built CLI with the built worker (after npm run build)', { skip: !fs.existsSync(cli) && 'dist/cli.js not built' }, () => {
+    const r = spawnSync(process.execPath, [cli, 'verify', 'math', '--input', '-'], { input: LINES.join('\n'), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    checkOutput(parseOutput(r.stdout), false);
+  });
+});

@@ -1,0 +1,94 @@
+// Equivalence classes of the math verifier: each class has answers that must match and answers that
+// must not (the known false positives of other graders included).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { verifyMathAnswer } from '../../../src/core/reward/math';
+
+type Case = [gold: string, pred: string];
+
+const MUST_MATCH: Record<string, Case[]> = {
+  'integer separators': [['1,234', '1234'], ['1{,}234', '1234'], ['1\\,234\\,567', '1234567'], ['10,000', '10000']],
+  decimals: [['0.5', '0.50'], ['0.5', '.5'], ['2.0', '2'], ['0.125', '\\frac18']],
+  fractions: [['\\frac{3}{4}', '3/4'], ['\\dfrac{3}{4}', '\\tfrac34'], ['\\frac12', '1/2'], ['\\frac{6}{8}', '\\frac34'], ['-\\frac{1}{2}', '\\frac{-1}{2}'], ['\\cfrac{2}{3}', '2/3']],
+  'mixed numbers': [['2\\frac{1}{2}', '\\frac52'], ['-1\\frac{1}{3}', '-\\frac43'], ['3\\frac12', '3.5']],
+  percentages: [['50\\%', '50'], ['50\\%', '0.5'], ['12.5\\%', '\\frac18'], ['25', '25\\%']],
+  roots: [['\\sqrt{8}', '2\\sqrt{2}'], ['\\frac{\\sqrt3}{3}', '\\frac{1}{\\sqrt3}'], ['\\sqrt[3]{27}', '3'], ['\\sqrt2', '\\sqrt{2}'], ['\\sqrt{12}', '2\\sqrt3']],
+  pi: [['\\frac{\\pi}{2}', '\\pi/2'], ['2\\pi', '\\pi\\cdot 2'], ['\\frac{3\\pi}{4}', '0.75\\pi']],
+  exponents: [['2^{10}', '1024'], ['x^{-1}', '\\frac1x'], ['8^{2/3}', '4'], ['2^{100}', '1267650600228229401496703205376']],
+  'scientific notation': [['1.5\\times10^{3}', '1500'], ['1.5e3', '1500'], ['3\\cdot 10^{-2}', '0.03']],
+  'units and degrees': [['30^\\circ', '30'], ['30^{\\circ}', '30'], ['5\\text{ cm}', '5'], ['12 \\text{ inches}^2', '12'], ['\\$5', '5'], ['90\\text{ degrees}', '90'], ['5 cm', '5'], ['45°', '45']],
+  'LaTeX noise': [['\\left(\\frac{1}{2}\\right)', '1/2'], ['\\mathrm{5}', '5'], ['\\displaystyle\\frac12', '0.5'], ['\\text{5}', '5'], ['\\!5\\,', '5'], ['\\boxed{7}', '7']],
+  'x = value': [['x=3', '3'], ['3', 'x = 3'], ['y = 2x+1', '2x+1'], ['k=5', '5'], ['f(x)=x^2', 'x^2']],
+  tuples: [['(1,2)', '(1, 2)'], ['(1,-2)', '\\left(1,-2\\right)'], ['(\\frac12, 3)', '(0.5,3)']],
+  sets: [['\\{1,2,3\\}', '\\{3,2,1\\}'], ['1, 2', '2, 1'], ['\\{1,2\\}', '1,2'], ['x=1, 2', '2, 1']],
+  intervals: [['(-\\infty, 3]', '(-\\infty,3]'], ['[1,2)', '\\left[1, 2\\right)'], ['(-\\infty,-1)\\cup(1,\\infty)', '(1,\\infty)\\cup(-\\infty,-1)']],
+  'symbolic expressions': [['x^2+2x+1', '(x+1)^2'], ['\\frac{x^2-1}{x-1}', 'x+1'], ['\\sin^2x+\\cos^2x', '1'], ['2\\sin x\\cos x', '\\sin(2x)'], ['\\sqrt{1/n}', '\\frac1{\\sqrt n}'], ['ab', 'ba'], ['\\frac{a+b}{2}', '\\frac{a}{2}+\\frac{b}{2}']],
+  equations: [['3x-y+13=0', '6x-2y+26=0'], ['y=2x+1', '2x-y+1=0'], ['x>3', '3<x'], ['x\\ge 2', '2\\le x']],
+  'plus-minus': [['1\\pm\\sqrt2', '1+\\sqrt2,1-\\sqrt2'], ['\\pm 3', '3, -3']],
+  matrices: [['\\begin{pmatrix}1\\\\2\\end{pmatrix}', '\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}'], ['\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{bmatrix}1&2\\\\3&\\frac{8}{2}\\end{bmatrix}']],
+  text: [['\\text{Evelyn}', 'Evelyn'], ['\\text{(C)}', '(C)'], ['\\text{east}', 'East']],
+  'complex numbers': [['3+2i', '2i+3'], ['\\frac{1+i}{2}', '\\frac12+\\frac{i}{2}']],
+  'functions': [['\\log_2 8', '3'], ['\\ln(e^2)', '2'], ['\\binom{5}{2}', '10'], ['\\dbinom{10}{3}', '120'], ['5!', '120'], ['|-3|', '3'], ['\\lfloor 2.5\\rfloor', '2']],
+  'base notation': [['1011_2', '1011_{2}']],
+};
+
+const MUST_NOT_MATCH: Record<string, Case[]> = {
+  'sign of a term (Math-Verify PR #82)': [['1-1/e', '1+1/e'], ['1-\\frac1e', '1+\\frac{1}{e}']],
+  'equations with other right-hand sides (Math-Verify #14)': [['n=2,3,4', 'n=1,2,3'], ['x=2', 'x=3'], ['y=2x+1', 'y=2x-1']],
+  'tiny values that floats cannot separate (#14)': [['\\frac{1}{2004!}', '\\frac{1}{2006!}'], ['\\frac{1}{2004!}', '0']],
+  'different lines both "= 0" (#60)': [['3x-y+13=0', '3x+4y+14=0']],
+  'brackets must match': [['(1,2)', '[1,2]'], ['(1,2]', '(1,2)'], ['(1,2)', '(2,1)'], ['(1,2)', '1,2']],
+  'different sets': [['\\{1,2\\}', '\\{1,2,3\\}'], ['1+\\sqrt2, 1-\\sqrt2', '1\\pm\\sqrt3']],
+  'large exact numbers': [['2^{100}', '2^{100}+1'], ['12345678901234567890', '12345678901234567891']],
+  'approximations of exact values': [['\\frac13', '0.333'], ['\\pi', '3.14'], ['\\frac{\\sqrt3}{2}', '0.866']],
+  'different expressions': [['x^2', 'x^3'], ['\\sin x', '\\cos x'], ['x+y', 'x-y'], ['ab', 'a+b'], ['5', '5x']],
+  'percent is not an arbitrary scale': [['50\\%', '5']],
+  'inequalities keep direction and strictness': [['x>3', 'x<3'], ['x\\ge3', 'x>3']],
+  'different text': [['\\text{Evelyn}', 'Navin'], ['(C)', '(D)']],
+  'base notation is not decimal': [['1011_2', '11']],
+  'infinity': [['\\infty', '10^{400}'], ['-\\infty', '\\infty']],
+  'empty answer': [['2', '']],
+  'matrices': [['\\begin{pmatrix}1\\\\2\\end{pmatrix}', '\\begin{pmatrix}2\\\\1\\end{pmatrix}'], ['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1\\\\2\\end{pmatrix}']],
+  'tiny values beyond float range': [['e^{-40}', 'e^{-41}']],
+};
+
+describe('math equivalence: must match', () => {
+  for (const [cls, cases] of Object.entries(MUST_MATCH)) {
+    it(cls, () => {
+      for (const [gold, pred] of cases) {
+        const v = verifyMathAnswer(gold, pred);
+        assert.equal(v.correct, true, `${cls}: ${JSON.stringify(gold)} vs ${JSON.stringify(pred)} should match (${v.reason})`);
+        assert.ok(v.reason.length > 0);
+      }
+    });
+  }
+});
+
+describe('math equivalence: must NOT match', () => {
+  for (const [cls, cases] of Object.entries(MUST_NOT_MATCH)) {
+    it(cls, () => {
+      for (const [gold, pred] of cases) {
+        const v = verifyMathAnswer(gold, pred);
+        assert.equal(v.correct, false, `${cls}: ${JSON.stringify(gold)} vs ${JSON.stringify(pred)} must not match (${v.reason})`);
+        assert.ok(v.reason.length > 0);
+      }
+    });
+  }
+});
+
+describe('math equivalence: relative tolerance', () => {
+  it('is configurable', () => {
+    assert.equal(verifyMathAnswer('\\frac{\\sqrt3}{2}', '0.866').correct, false);
+    assert.equal(verifyMathAnswer('\\frac{\\sqrt3}{2}', '0.866', { relativeTolerance: 1e-3 }).correct, true);
+    assert.equal(verifyMathAnswer('\\pi', '3.14159265', { relativeTolerance: 1e-8 }).correct, true);
+    assert.equal(verifyMathAnswer('\\pi', '3.14159265').correct, false);
+  });
+  it('does not loosen exact rationals', () => {
+    assert.equal(verifyMathAnswer('1000000', '1000001', { relativeTolerance: 1e-3 }).correct, false);
+  });
+  it('numeric answers are symmetric', () => {
+    for (const [a, b] of [['\\frac{\\sqrt3}{3}', '\\frac{1}{\\sqrt3}'], ['x^2+2x+1', '(x+1)^2'], ['1-1/e', '1+1/e']]) {
+      assert.equal(verifyMathAnswer(a, b).correct, verifyMathAnswer(b, a).correct, `${a} / ${b}`);
+    }
+  });
+});

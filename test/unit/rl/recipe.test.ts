@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRecipeFile, parseRecipe, PRESET_INPUTS } from '../../../src/core/rl/index';
+import { preset, presetNames } from '../../../src/core/rl/presets';
+import { describePlan, planStages, stageAt, totalSteps } from '../../../src/core/rl/schedule';
+import { dropSolvedPrompts, SolveTally } from '../../../src/core/rl/curriculum';
+
+test('both presets validate; demo grows math length over ≥2 stages and ends with code', () => {
+  assert.deepEqual(presetNames().sort(), ['acereason', 'demo']);
+  const demo = preset('demo');
+  const math = demo.stages.filter((s) => s.domain === 'math');
+  assert.ok(math.length >= 2);
+  for (let i = 1; i < math.length; i++) assert.ok(math[i].maxResponseLength > math[i - 1].maxResponseLength);
+  assert.equal(demo.stages[demo.stages.length - 1].domain, 'code');
+  const ace = preset('acereason');
+  assert.deepEqual(ace.stages.map((s) => s.maxResponseLength), [8192, 16384, 24576, 24576, 32768, 32768]);
+  assert.equal(ace.stages[2].dropSolvedAbove, 0.375); // 6/16
+  assert.ok(ace.stages.every((s) => s.promptsPerStep === 128));
+  assert.equal(ace.grpo.klCoef, 0);
+  assert.equal(ace.grpo.entropyCoef, 0);
+  assert.ok(PRESET_INPUTS.demo);
+});
+
+test('schedule: stages laid end to end on one global step axis, phase filter', () => {
+  const r = preset('demo');
+  const plan = planStages(r);
+  assert.equal(plan[0].firstStep, 1);
+  for (let i = 1; i < plan.length; i++) assert.equal(plan[i].firstStep, plan[i - 1].lastStep + 1);
+  assert.equal(totalSteps(plan), r.stages.reduce((a, s) => a + s.steps, 0));
+  assert.equal(stageAt(plan, plan[1].firstStep).spec.name, r.stages[1].name);
+  const code = planStages(r, 'code');
+  assert.ok(code.every((p) => p.spec.domain === 'code'));
+  assert.equal(code[0].firstStep, 1);
+  assert.throws(() => stageAt(plan, totalSteps(plan) + 1), /outside the schedule/);
+  assert.match(describePlan(r, plan).join('\n'), /math-48 \[math\]/);
+});
+
+test('bad recipes fail naming the field', () => {
+  const bad = structuredClone(PRESET_INPUTS.demo) as { stages: { rolloutsPerPrompt: number; temperature: number }[] };
+  bad.stages[1].rolloutsPerPrompt = 1;
+  bad.stages[2].temperature = -1;
+  assert.throws(() => parseRecipe(bad, 'x.json'), (e: Error) => /x\.json/.test(e.message) && /stages\.1\.rolloutsPerPrompt/.test(e.message) && /stages\.2\.temperature/.test(e.message));
+  const long = structuredClone(PRESET_INPUTS.demo) as { stages: { maxResponseLength: number }[] };
+  long.stages[0].maxResponseLength = 10_000;
+  assert.throws(() => parseRecipe(long), /stages\.0\.maxResponseLength: .*leaves no room/);
+});
+
+test('recipe files: JSON errors name the file; relative data paths resolve against it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recipe-'));
+  const broken = path.join(dir, 'broken.json');
+  fs.writeFileSync(broken, '{ "name": ');
+  assert.throws(() => loadRecipeFile(broken), /broken\.json is not valid JSON/);
+  const good = path.join(dir, 'r.json');
+  fs.writeFileSync(good, JSON.stringify({ ...PRESET_INPUTS.acereason, data: { source: 'files', math: 'data/m.jsonl' } }));
+  const r = loadRecipeFile(good);
+  assert.equal(r.data.source === 'files' && r.data.math, path.join(dir, 'data/m.jsonl'));
+});
+
+test('between-stage filter drops prompts solved above the threshold, keeps unseen ones', () => {
+  const t = new SolveTally();
+  for (let i = 0; i < 16; i++) t.record('easy', 1);
+  for (let i = 0; i < 16; i++) t.record('hard', i < 6 ? 1 : 0); // 6/16 = 0.375: kept at threshold 0.375
+  for (let i = 0; i < 16; i++) t.record('medium', i < 7 ? 1 : 0); // 7/16: dropped
+  const r = dropSolvedPrompts(['easy', 'hard', 'medium', 'unseen'], t, 0.375);
+  assert.deepEqual(r.kept, ['hard', 'unseen']);
+  assert.deepEqual(r.dropped, ['easy', 'medium']);
+  const back = SolveTally.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+  assert.deepEqual(back.get('hard'), { attempts: 16, solved: 6 });
+});
