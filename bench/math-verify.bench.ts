@@ -43,11 +43,11 @@ export async function run(): Promise<void> {
   });
   const n = items.length;
 
-  let naiveRight = 0;
-  const naiveRate = timeIt('baseline: naive string equality of \\boxed{}', n, () => {
-    for (let rep = 0; rep < 20; rep++) for (const it of items) if (naiveCheck(it.gold, it.response) === it.expected && rep === 0) naiveRight++;
-  }) * 20;
-  console.log(`  (baseline measured over 20 passes; ${(naiveRate).toFixed(0)} checks/s per pass-normalised)`);
+  const naiveRight = items.filter((it) => naiveCheck(it.gold, it.response) === it.expected).length;
+  // The baseline is fast: time 20 passes over the mix so the clock resolution does not matter.
+  const naiveRate = timeIt('baseline: naive string equality of \\boxed{}', n * 20, () => {
+    for (let rep = 0; rep < 20; rep++) for (const it of items) naiveCheck(it.gold, it.response);
+  });
 
   verifyMath(items[0].gold, items[0].response); // warm the JIT and mathjs
   let syncRight = 0;

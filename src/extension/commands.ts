@@ -1,32 +1,197 @@
-// The command palette entries ("AceReason: …").
+// The command palette entries that start and steer training ("AceReason: …"). Every command takes
+// an optional argument so tests and other code can skip the quick picks:
+//   startMathRL({ dataset?: string | null, recipe?: string })   dataset null = built-in demo tasks
+//   startCodeRL(runId | { runId, recipe? })                       continue that run's checkpoint
+//   resumeRun(runId | run dir | Runs-view item)                   continue a stopped or crashed run
+// Each start command resolves to the new run's id (undefined when cancelled).
 import * as vscode from 'vscode';
-import { newRunId } from '../core/runs/layout';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StartRunRequest, TrainerMessage } from '../core/protocol/trainer';
+import { newRunId, runPaths } from '../core/runs/layout';
+import { hasCheckpoint, listRunIds, RunSummaries } from '../core/runs/runSummary';
 import type { Services } from './extension';
 import { runsDir, settings, workspaceDir } from './settings';
 
+const PRESETS = [
+  { label: 'demo', detail: 'A tiny policy on the built-in tasks: minutes on a laptop CPU, to see every stage work' },
+  { label: 'acereason', detail: 'The paper\'s curriculum (8K → 16K → 24K math, 24K → 32K code), scaled by the recipe file' },
+];
+const BUILTIN_DATASET = 'Built-in demo tasks';
+const CURATE_FIRST = 'Curate a file first…';
+
+interface StartMathArgs { dataset?: string | null; recipe?: string }
+
+/** How long the start-up notification waits for the first training step before giving up. */
+const STARTUP_NOTIFICATION_MS = 10 * 60_000;
+
 export function registerCommands(s: Services): void {
-  const { context, supervisor } = s;
+  const { context } = s;
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-
-  const start = async (phase: 'math' | 'code', resumeFrom?: string) => {
-    const runId = newRunId(phase);
-    try {
-      await supervisor.startRun({
-        runId, runsDir: runsDir(context), workspaceDir: workspaceDir(context), recipe: settings().recipe, phase, resumeFrom,
-      });
-      s.output.appendLine(`[host] started ${phase} run ${runId}`);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`AceReason: could not start the trainer: ${(e as Error).message}`, 'Show Log')
-        .then((c) => c && s.output.show(true));
-    }
-  };
-
-  reg('acereason.startMathRL', () => start('math'));
-  reg('acereason.startCodeRL', () => start('code'));
+  reg('acereason.startMathRL', (arg?: StartMathArgs) => startMathRL(s, arg));
+  reg('acereason.startCodeRL', (arg?: unknown) => startCodeRL(s, arg));
   reg('acereason.stopTraining', () => {
-    if (!supervisor.stopRun()) void vscode.window.showInformationMessage('AceReason: no training is running.');
+    if (!s.supervisor.stopRun()) void vscode.window.showInformationMessage('AceReason: no training is running.');
     else void vscode.window.showInformationMessage('AceReason: stopping after the current step (a checkpoint will be written).');
   });
-  reg('acereason.resumeRun', (runId?: string) => start('math', typeof runId === 'string' ? runId : undefined));
+  reg('acereason.resumeRun', (arg?: unknown) => resumeRun(s, arg));
   reg('acereason.showLog', () => s.output.show(true));
+}
+
+/** Starts a run, shows start-up progress until its first step, and opens its dashboard. */
+async function start(s: Services, request: Omit<StartRunRequest, 'runsDir' | 'workspaceDir'>): Promise<string | undefined> {
+  if (s.supervisor.running && s.supervisor.activeRun) {
+    const choice = await vscode.window.showWarningMessage(`AceReason: run ${s.supervisor.activeRun.runId} is still training. Stop it first.`, 'Stop Training');
+    if (choice) await vscode.commands.executeCommand('acereason.stopTraining');
+    return undefined;
+  }
+  const full: StartRunRequest = { ...request, runsDir: runsDir(s.context), workspaceDir: workspaceDir(s.context) };
+  const firstStep = waitForFirstStep(s, full.runId);
+  try {
+    await s.supervisor.startRun(full);
+  } catch (e) {
+    firstStep.cancel();
+    s.output.appendLine(`[host] could not start run ${full.runId}: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`AceReason: could not start the trainer: ${(e as Error).message}`, 'Show Log')
+      .then((c) => c && s.output.show(true));
+    return undefined;
+  }
+  s.output.appendLine(`[host] started ${full.phase} run ${full.runId}${full.resumeFrom ? ` from ${full.resumeFrom}` : ''}`);
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `AceReason: ${full.runId}`, cancellable: false },
+    (progress) => firstStep.wait((text) => progress.report({ message: text })),
+  );
+  await vscode.commands.executeCommand('acereason.openDashboard', { kind: 'run', runsDir: full.runsDir, runId: full.runId });
+  return full.runId;
+}
+
+/** Reports the trainer's log lines as progress until the run's first step (or its end). */
+function waitForFirstStep(s: Services, runId: string): { wait(report: (text: string) => void): Promise<void>; cancel(): void } {
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => { finish = resolve; });
+  let report: (text: string) => void = () => {};
+  const sub = s.supervisor.onMessage((m: TrainerMessage) => {
+    if (m.type === 'log' && m.level !== 'debug') report(m.message.split('\n')[0].slice(0, 200));
+    if ((m.type === 'progress' || m.type === 'metrics') && m.runId === runId) finish();
+    if (m.type === 'status' && m.runId === runId && m.status !== 'starting' && m.status !== 'running') finish();
+  });
+  const exit = s.supervisor.onExit(() => finish());
+  const timer = setTimeout(finish, STARTUP_NOTIFICATION_MS);
+  void done.then(() => { sub.dispose(); exit.dispose(); clearTimeout(timer); });
+  return { wait: (r) => { report = r; report('selecting the TensorFlow.js backend, preparing the policy (SFT warm-up)…'); return done; }, cancel: finish };
+}
+
+async function pickDataset(): Promise<{ dataset: string | undefined } | undefined> {
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  const found = ws
+    ? await vscode.workspace.findFiles('**/*.jsonl', '{**/node_modules/**,**/.acereason/runs/**,**/labels.jsonl,**/removed.jsonl}', 200)
+    : [];
+  const curatedFirst = found.sort((a, b) => Number(b.fsPath.endsWith('curated.jsonl')) - Number(a.fsPath.endsWith('curated.jsonl')) || a.fsPath.localeCompare(b.fsPath));
+  const items: (vscode.QuickPickItem & { dataset?: string })[] = [
+    { label: BUILTIN_DATASET, detail: 'Arithmetic and short word problems bundled with the extension — no files needed' },
+    ...curatedFirst.map((u) => ({ label: vscode.workspace.asRelativePath(u), description: u.fsPath.endsWith('curated.jsonl') ? 'curated' : undefined, dataset: u.fsPath })),
+    { label: CURATE_FIRST, detail: 'Run "AceReason: Curate Dataset" on a raw file, then start from its curated.jsonl' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'AceReason: Start Math RL (1/2) — dataset', placeHolder: 'Training prompts' });
+  if (!picked) return undefined;
+  if (picked.label === CURATE_FIRST) {
+    await vscode.commands.executeCommand('acereason.curateDataset');
+    return undefined;
+  }
+  return { dataset: picked.dataset };
+}
+
+async function pickRecipe(title: string): Promise<string | undefined> {
+  const configured = settings().recipe;
+  const items: vscode.QuickPickItem[] = [...PRESETS];
+  if (configured && !PRESETS.some((p) => p.label === configured)) items.push({ label: configured, detail: 'from the acereason.trainer.recipe setting' });
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Recipe preset' }))?.label;
+}
+
+async function startMathRL(s: Services, arg?: StartMathArgs): Promise<string | undefined> {
+  let dataset: string | undefined;
+  if (arg && typeof arg === 'object' && 'dataset' in arg) dataset = arg.dataset ?? undefined;
+  else {
+    const choice = await pickDataset();
+    if (!choice) return undefined;
+    dataset = choice.dataset;
+  }
+  const recipe = arg?.recipe ?? (await pickRecipe('AceReason: Start Math RL (2/2) — recipe'));
+  if (!recipe) return undefined;
+  return start(s, { runId: newRunId('math'), recipe, phase: 'math', dataset });
+}
+
+/** A run id from a command argument: a string id or folder, or an object with `runId` (tree items). */
+function runIdFrom(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg) return path.basename(arg);
+  if (arg && typeof arg === 'object' && typeof (arg as { runId?: unknown }).runId === 'string') return (arg as { runId: string }).runId;
+  return undefined;
+}
+
+function readConfig(runsDirPath: string, runId: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(runPaths(runsDirPath, runId).config, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+function recipeOf(config: Record<string, unknown>): string | undefined {
+  if (typeof config.recipe === 'string') return config.recipe;
+  const name = (config.recipe as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefined> {
+  const dir = runsDir(s.context);
+  let from = runIdFrom(arg);
+  if (!from) {
+    const withCheckpoint = listRunIds(dir).filter((id) => hasCheckpoint(runPaths(dir, id).dir));
+    if (!withCheckpoint.length) {
+      void vscode.window.showInformationMessage('AceReason: no run has a checkpoint yet. Start Math RL first; Code RL continues from its checkpoint.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(withCheckpoint.map((id) => ({ label: id })), {
+      title: 'AceReason: Start Code RL — continue from which run\'s checkpoint?',
+    });
+    if (!picked) return undefined;
+    from = picked.label;
+  }
+  if (!hasCheckpoint(runPaths(dir, from).dir)) {
+    void vscode.window.showErrorMessage(`AceReason: run ${from} has no checkpoint in ${runPaths(dir, from).checkpoints}.`);
+    return undefined;
+  }
+  const config = readConfig(dir, from);
+  const argRecipe = arg && typeof arg === 'object' ? (arg as { recipe?: unknown }).recipe : undefined;
+  const recipe = typeof argRecipe === 'string' ? argRecipe : recipeOf(config) ?? settings().recipe;
+  const dataset = typeof config.dataset === 'string' ? config.dataset : undefined;
+  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset });
+}
+
+async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined> {
+  const dir = typeof arg === 'string' && path.isAbsolute(arg) ? path.dirname(arg) : runsDir(s.context);
+  let runId = runIdFrom(arg);
+  if (!runId) {
+    const summaries = new RunSummaries().summarizeAll(dir, s.supervisor.running ? s.supervisor.activeRun?.runId : undefined)
+      .filter((r) => r.status === 'stopped' || r.status === 'crashed');
+    if (!summaries.length) {
+      void vscode.window.showInformationMessage('AceReason: no stopped or crashed run to resume.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(summaries.map((r) => ({
+      label: r.runId, description: r.status, detail: r.lastStep !== undefined ? `last step ${r.lastStep}${r.stage ? ` · ${r.stage}` : ''}` : 'no steps yet',
+    })), { title: 'AceReason: Resume Run' });
+    if (!picked) return undefined;
+    runId = picked.label;
+  }
+  if (!fs.existsSync(runPaths(dir, runId).dir)) {
+    void vscode.window.showErrorMessage(`AceReason: there is no run folder ${runPaths(dir, runId).dir}.`);
+    return undefined;
+  }
+  const config = readConfig(dir, runId);
+  const phase = config.phase === 'code' || config.phase === 'all' ? config.phase : 'math';
+  return start(s, {
+    runId, recipe: recipeOf(config) ?? settings().recipe, phase, resumeFrom: runPaths(dir, runId).dir,
+    dataset: typeof config.dataset === 'string' ? config.dataset : undefined,
+  });
 }

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const heartbeat = setInterval(() => send({ type: 'heartbeat', time: Date.now() }), HEARTBEAT_MS);
   let stopping = false;
   let active: Promise<unknown> | undefined;
+  let activeRunId: string | undefined;
 
   const ctx: RunContext = { emit: send, log, stopRequested: () => stopping };
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       return;
     }
     stopping = false;
+    activeRunId = req.runId;
     send({ type: 'status', runId: req.runId, status: 'starting' });
     active = runTraining(req, ctx)
       .then((outcome) => {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
         send({ type: 'status', runId: req.runId, status: 'crashed', detail: e.message });
         writeStatus(req, 'crashed', e.message);
       })
-      .finally(() => { active = undefined; });
+      .finally(() => { active = undefined; activeRunId = undefined; });
   };
 
   process.on('message', (raw) => {
@@ -64,7 +66,12 @@ async function main(): Promise<void> {
     switch (msg.type) {
       case 'ping': send({ type: 'pong', id: msg.id }); break;
       case 'start': startRun(msg.request); break;
-      case 'stop': stopping = true; log('info', 'stop requested: finishing the current step'); break;
+      case 'stop':
+        stopping = true;
+        log('info', 'stop requested: finishing the current step');
+        // Acknowledged at once: a step can take minutes, and the user should see the request landed.
+        if (activeRunId) send({ type: 'status', runId: activeRunId, status: 'stopping', detail: 'finishing the current step' });
+        break;
       case 'shutdown':
         stopping = true;
         void Promise.resolve(active).finally(() => { clearInterval(heartbeat); process.exit(0); });

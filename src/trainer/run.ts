@@ -16,7 +16,8 @@ import { writeJsonAtomic } from '../core/util/atomic';
 import { currentBackend } from './backend';
 import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
-import { CharTokenizer, createPolicy, loadPolicy, type Policy } from './model/index';
+import { CharTokenizer, createPolicy, loadPolicy, type Policy, type TransformerPolicy } from './model/index';
+import { ParallelPolicy } from './parallel/parallel-policy';
 import { writeReports } from './report/report';
 import { Rewards } from './rewards';
 import { latestCheckpoint, TOKENIZER_FILE, writeCheckpoint, type TrainerState } from './rl/checkpoint';
@@ -63,15 +64,18 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
 
   // --- tokenizer and policy
   let tokenizer: CharTokenizer;
-  let policy: Policy;
+  let single: TransformerPolicy;
   if (resume) {
     tokenizer = CharTokenizer.fromJSON(JSON.parse(fs.readFileSync(path.join(resume.dir, TOKENIZER_FILE), 'utf8')), path.join(resume.dir, TOKENIZER_FILE));
-    policy = await loadPolicy(resume.dir);
+    single = await loadPolicy(resume.dir);
   } else {
     const corpus = [...data.math.train, ...data.math.heldOut, ...data.code.train, ...data.code.heldOut].flatMap((r) => [r.problem, r.domain === 'math' ? r.answer : '']);
     tokenizer = CharTokenizer.fromCorpus(corpus, { extraChars: PRINTABLE });
-    policy = await createPolicy({ ...recipe.model, vocabSize: tokenizer.vocabSize, seed: recipe.seed });
+    single = await createPolicy({ ...recipe.model, vocabSize: tokenizer.vocabSize, seed: recipe.seed });
   }
+  // Two cores: a replica in a worker thread takes half of every sampling and gradient job; the
+  // combined result equals the single-process one, so the worker count never changes a run.
+  const policy: Policy = recipe.workers >= 2 ? await ParallelPolicy.create(single, { log: (m) => log.event(m) }) : single;
   log.event(`policy: ${policy.parameterCount().toLocaleString('en-US')} parameters, vocabulary ${tokenizer.vocabSize}, context ${policy.config.contextLength}`);
   const codec = new PromptCodec(tokenizer, data.compactPrompts);
   const rewards = new Rewards({ log: (m) => log.event(`sandbox: ${m}`) });

@@ -204,6 +204,7 @@ export class Studio {
       const r = spawnSync(bin, [...common, '--install-extension', VSIX_PATH, '--force'], { encoding: 'utf8', timeout: 120_000 });
       fs.appendFileSync(serverLogPath, `$ code-server --install-extension ${VSIX_PATH}\n${r.stdout}${r.stderr}\n`);
       if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+        fs.rmSync(scratchDir, { recursive: true, force: true });
         throw new Error(`installing the VSIX failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
       }
     }
@@ -227,6 +228,7 @@ export class Studio {
       ]))}`;
     }
     let browser: Browser | undefined;
+    let page: Page | undefined;
     try {
       await waitFor('code-server to listen', 60_000, () => {
         if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${readTextIfExists(serverLogPath)}`);
@@ -234,7 +236,7 @@ export class Studio {
       }, 200);
       browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
-      const page = await context.newPage();
+      page = await context.newPage();
       const studio = new Studio(opts.name, url, scratchDir, workspaceDir, userDataDir, serverLogPath, server, browser, page);
       page.on('console', (m) => {
         studio.consoleLines.push(m.text());
@@ -251,8 +253,14 @@ export class Studio {
       if (opts.installExtension !== false && !opts.extensionTests) await page.locator(ACTIVITY_BAR_ITEM('AceReason')).waitFor({ state: 'visible', timeout: 60_000 });
       return studio;
     } catch (e) {
+      const dir = path.join(RESULTS_DIR, opts.name, 'failure-launch');
+      fs.mkdirSync(dir, { recursive: true });
+      await page?.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
+      fs.writeFileSync(path.join(dir, 'code-server.log'), readTextIfExists(serverLogPath));
       await browser?.close().catch(() => undefined);
       await killGroup(server);
+      fs.rmSync(scratchDir, { recursive: true, force: true, maxRetries: 3 });
+      (e as Error).message += `\n[e2e] artifacts saved in ${dir}`;
       throw e;
     }
   }

@@ -200,6 +200,7 @@ describe('curator webview', () => {
 
   test('shift+arrows select several prompts and x excludes them all; the bulk bar counts them', async () => {
     await p.page.click('#list .vlist-row[data-id="p-00010"]');
+    assert.equal(await p.page.isVisible('#bulk-bar'), false, 'no bulk bar for a single prompt');
     await p.page.keyboard.press('Shift+ArrowDown');
     await p.page.keyboard.press('Shift+ArrowDown');
     assert.equal(await p.page.textContent('#bulk-count'), '3 selected');
@@ -244,4 +245,42 @@ describe('curator webview', () => {
     await p.page.screenshot({ path: path.join(packageRoot(), 'test-results', 'curator-50k.png') });
     assert.deepEqual(p.pageErrors, []);
   });
+});
+
+const DEEPSCALER = '/work/shared/data/math/deepscaler.jsonl';
+
+test('screenshot: real math prompts with removal reasons, labels and a prompt in detail', { skip: !fs.existsSync(DEEPSCALER) && 'shared data absent' }, async () => {
+  const p = await openCuratorPage({ width: 420, height: 900 });
+  try {
+    const lines = fs.readFileSync(DEEPSCALER, 'utf8').split('\n').filter(Boolean).slice(0, 300).map((l) => JSON.parse(l));
+    const reasons = ['proof', 'too-short', 'contaminated', 'multiple-choice', 'duplicate:near'];
+    const rows: CuratorRow[] = lines.map((r, i) => ({
+      id: r.id, source: i % 3 ? 'deepscaler' : 'numina_amc_aime', domain: 'math', text: String(r.problem).slice(0, 1000),
+      status: i % 6 === 2 ? 'removed' : 'kept', reasons: i % 6 === 2 ? [reasons[i % reasons.length]] : [],
+      label: i % 7 === 3 ? { decision: 'exclude' } : i % 11 === 4 ? { decision: 'flag', note: 'ambiguous' } : i % 5 === 1 ? { decision: 'keep' } : null,
+      difficulty: null, passRate: (i * 37 % 17) / 16,
+    }));
+    await loadRows(p, rows, '.acereason/curated/deepscaler-20261122-040000');
+    const target = rows[2];
+    await p.page.click(`#list .vlist-row[data-id="${target.id}"]`);
+    await p.send({
+      type: 'detail',
+      detail: detailFor(target, {
+        problem: lines[2].problem, answer: lines[2].answer, passRate: 0.375,
+        removals: [{ reason: 'contaminated', detail: 'shares 14 9-grams with a benchmark item', overlaps: ['math500:test/precalculus/1199'] }],
+        rollouts: [
+          { runId: '20261122-031500-math-ab12', step: 41, stage: 'math-8k', reward: 1, verdict: 'correct', extracted: lines[2].answer, response: `<think>…</think> The answer is \\boxed{${lines[2].answer}}` },
+          { runId: '20261122-031500-math-ab12', step: 17, stage: 'math-8k', reward: 0, verdict: 'wrong answer', extracted: '7', response: '<think>…</think> \\boxed{7}' },
+        ],
+      }),
+    });
+    await p.page.waitForSelector('#detail .overlaps');
+    fs.mkdirSync(path.join(packageRoot(), 'test-results'), { recursive: true });
+    const file = path.join(packageRoot(), 'test-results', 'curator.png');
+    await p.page.screenshot({ path: file });
+    assert.ok(fs.statSync(file).size > 10_000);
+    assert.deepEqual(await p.cspViolations(), []);
+  } finally {
+    await p.close();
+  }
 });

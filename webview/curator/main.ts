@@ -362,6 +362,7 @@ function onHostMessage(msg: CuratorHostMessage): void {
     case 'datasetBegin':
       rows = new Array(msg.total); haystacks = new Array(msg.total); indexById.clear(); selection.clear(); undoStack.length = 0;
       currentDetail = null;
+      renderDetailPlaceholder(detailPane, 'Select a prompt to see it in full.');
       total = msg.total; loading = true; datasetName = msg.name;
       datasetLabel.textContent = datasetName;
       datasetLabel.title = datasetName;

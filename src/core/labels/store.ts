@@ -5,6 +5,7 @@
 // The trainer calls excludedIds() every step, so it is cached on (inode, size, mtime) and a file
 // that only grew is read from where the last read stopped.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { appendJsonLine } from '../util/atomic';
 
@@ -66,6 +67,40 @@ export function appendLabel(file: string, input: LabelDecisionInput): LabelDecis
   const entry = validateForWrite(LabelDecisionLine, { ...input, time: input.time ?? new Date().toISOString() });
   appendJsonLine(file, withoutUndefined(entry), { fsync: true });
   return entry;
+}
+
+/**
+ * Appends many decisions (a bulk action on a selection) with one write and one fsync. All are
+ * validated first: nothing is written if one is invalid. A crash mid-write keeps every complete
+ * line before the tear.
+ */
+export function appendLabels(file: string, inputs: readonly LabelDecisionInput[]): LabelDecision[] {
+  const time = new Date().toISOString();
+  const entries = inputs.map((input, i) => {
+    try {
+      return validateForWrite(LabelDecisionLine, { ...input, time: input.time ?? time });
+    } catch (e) {
+      throw new Error(`decision ${i + 1} of ${inputs.length} (id ${JSON.stringify(input.id)}): ${(e as Error).message}`);
+    }
+  });
+  if (!entries.length) return entries;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a+');
+  try {
+    // Start on a fresh line if a crash left a torn one (same rule as appendJsonLine).
+    const size = fs.fstatSync(fd).size;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    fs.writeSync(fd, prefix + entries.map((e) => JSON.stringify(withoutUndefined(e))).join('\n') + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return entries;
 }
 
 /** Appends an undo line: the prompt goes back to the decision it had before its latest one. */

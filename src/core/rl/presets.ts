@@ -13,9 +13,9 @@ const demo: RecipeInput = {
   description: 'Built-in seeded math and code tasks, a ~0.3M-parameter character-level policy, 2 CPU cores, ~10 minutes.',
   seed: 0,
   hardware: 'cpu',
-  model: { layers: 3, heads: 4, width: 96, mlpRatio: 4, contextLength: 128 },
+  model: { layers: 2, heads: 4, width: 96, mlpRatio: 4, contextLength: 128 },
   data: { source: 'builtin', taskSeed: 2505, mathTrain: 600, mathHeldOut: 64, codeTrain: 300, codeHeldOut: 32, compactPrompts: true },
-  sft: { enabled: true, steps: 240, batchSize: 32, learningRate: 3e-3, clipNorm: 1, imperfectFraction: 0.3 },
+  sft: { enabled: true, steps: 150, batchSize: 32, learningRate: 3e-3, clipNorm: 1, imperfectFraction: 0.3 },
   grpo: { clipNorm: 1, lossAggregation: 'token-mean', normalizeAdvantageByStd: true },
   eval: { k: 4, temperature: 0.6, topP: 0.95 },
   stages: [

@@ -1,51 +1,7 @@
-// Opens a sampled response as an untitled editor document. A code sample becomes a Python document
-// whose first line is the header the verification CodeLens looks for:
-//   # acereason: problem=<promptId> dataset=<dataset path or builtin:<recipe>>
+// Opens a sampled response as an untitled editor document (text from sampleText.ts).
 import * as vscode from 'vscode';
-import fs from 'node:fs';
 import type { SampleRecord } from '../../core/protocol/trainer';
-
-/** The last fenced code block after the reasoning (`</think>`), or undefined. */
-export function extractCode(response: string): string | undefined {
-  const afterThink = response.includes('</think>') ? response.slice(response.lastIndexOf('</think>') + 8) : response;
-  const fences = [...afterThink.matchAll(/```[A-Za-z0-9_+-]*[^\S\n]*\n([\s\S]*?)```/g)];
-  return fences.length ? fences[fences.length - 1][1] : undefined;
-}
-
-/** The dataset a run trained on, from its config.json (`dataset`), else `builtin:<recipe>`. */
-export function runDataset(configFile: string | undefined): string {
-  if (!configFile) return 'builtin:demo';
-  try {
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    if (typeof config.dataset === 'string' && config.dataset) return config.dataset;
-    const recipe = config.recipe;
-    if (typeof recipe === 'string') return `builtin:${recipe}`;
-    if (recipe && typeof recipe === 'object' && typeof (recipe as { name?: unknown }).name === 'string') return `builtin:${(recipe as { name: string }).name}`;
-  } catch { /* a run without a readable config: fall through */ }
-  return 'builtin:demo';
-}
-
-/** Header tokens are space-separated: keep ids and paths on one line without spaces breaking them. */
-function headerToken(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/ /g, '%20');
-}
-
-export function sampleDocumentText(sample: SampleRecord, dataset: string): { language: string; content: string } {
-  if (sample.domain === 'code') {
-    const code = extractCode(sample.response) ?? sample.response;
-    return {
-      language: 'python',
-      content: `# acereason: problem=${headerToken(sample.promptId)} dataset=${headerToken(dataset)}\n${code.endsWith('\n') ? code : `${code}\n`}`,
-    };
-  }
-  const answer = sample.extracted ?? '(none extracted)';
-  return {
-    language: 'markdown',
-    content: `<!-- acereason: problem=${headerToken(sample.promptId)} dataset=${headerToken(dataset)} -->\n` +
-      `**Step ${sample.step} · ${sample.stage} · reward ${sample.reward} · extracted answer:** \`${answer.replace(/`/g, "'")}\`\n\n` +
-      `## Prompt\n\n${sample.prompt}\n\n## Response\n\n${sample.response}\n`,
-  };
-}
+import { runDataset, sampleDocumentText } from './sampleText';
 
 export async function openSampleDocument(sample: SampleRecord, configFile: string | undefined): Promise<void> {
   const { language, content } = sampleDocumentText(sample, runDataset(configFile));

@@ -5,6 +5,8 @@
 // 2026-11-22 (policy engineer): save() takes an optional `extra` JSON object (tokenizer, RNG state,
 // trainer position) stored in the same atomically published folder; read it back with
 // loadCheckpoint(dir).extra or readCheckpointExtra(dir) from ./index. Backward compatible.
+// Two cores: `await ParallelPolicy.create(await createPolicy(config), { log })` from
+// ../parallel/parallel-policy is a Policy too (half the prompts / tokens run in a worker thread).
 
 export interface PolicyConfig {
   vocabSize: number;
@@ -79,7 +81,8 @@ export interface Policy {
   setWeights(weights: Float32Array[]): void;
   /**
    * Checkpoint: weights, optimizer state, config, plus the caller's `extra` JSON (tokenizer, RNG
-   * state, trainer state), all in one folder written to a temp name and renamed.
+   * state, trainer state), all in one folder written to a temp name and renamed. `dir` is replaced
+   * wholesale: write other files into it after save() returns.
    */
   save(dir: string, extra?: Record<string, unknown>): Promise<void>;
   dispose(): void;

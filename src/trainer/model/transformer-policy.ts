@@ -59,6 +59,11 @@ export class TransformerPolicy implements Policy {
     return this.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
   }
 
+  /** Which op rewrites the model runs with (ops.ts): 'wasm-fast' or 'plain'. */
+  get opsFlavour(): string {
+    return this.model.ops.flavour;
+  }
+
   get optimizerStep(): number {
     return this.adam.step;
   }
@@ -185,7 +190,8 @@ export class TransformerPolicy implements Policy {
 
   /** Next-token logits for every position of one sequence, [T, V] row-major (tests, debugging). */
   logitsOf(tokens: number[]): Float32Array {
-    this.validatePrompt(tokens, 0);
+    if (tokens.length === 0 || tokens.length > this.config.contextLength) throw new Error(`logitsOf: ${tokens.length} tokens; expected 1..${this.config.contextLength}`);
+    this.validateIds(tokens, 'logitsOf');
     const t = tf();
     const ids = t.tensor2d([tokens], [1, tokens.length], 'int32');
     const { logits } = this.model.forward(ids);

@@ -167,14 +167,15 @@ export class Transformer {
       let x = this.ops.embed(ids, this.wte).add(this.wpe.slice([pos, 0], [1, d])) as Tensor2D;
       this.blocks.forEach((b, l) => {
         const h = layerNorm(x, b.ln1g, b.ln1b);
-        const qkv = this.ops.linear(h, b.qkvW).add(b.qkvB) as Tensor2D;
+        const qkv = this.ops.affine(h, b.qkvW, b.qkvB);
         const [q, k, v] = t.split(qkv, 3, 1).map((m) => m.reshape([B, H, 1, hd]) as Tensor4D);
         const K = t.keep(t.concat([cache[l].k, k], 2));
         const V = t.keep(t.concat([cache[l].v, v], 2));
         grown.push({ k: K, v: V });
         const y = this.ops.attendOne(q, K, V, 1 / Math.sqrt(hd)).reshape([B, d]) as Tensor2D;
-        x = x.add(this.ops.linear(y, b.projW).add(b.projB)) as Tensor2D;
-        x = x.add(this.mlp(layerNorm(x, b.ln2g, b.ln2b), b)) as Tensor2D;
+        x = x.add(this.ops.affine(y, b.projW, b.projB)) as Tensor2D;
+        const hidden = this.ops.gelu(this.ops.affine(layerNorm(x, b.ln2g, b.ln2b), b.fcW, b.fcB)) as Tensor2D;
+        x = x.add(this.ops.affine(hidden, b.fc2W, b.fc2B)) as Tensor2D;
       });
       return this.ops.linear(layerNorm(x, this.lnfG, this.lnfB), this.headW);
     });

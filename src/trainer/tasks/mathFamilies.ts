@@ -6,6 +6,9 @@ import type { Rng } from '../../core/rl/rng';
 import type { BuiltinTask, TaskFamily } from './types';
 
 const SOURCE = 'builtin-math';
+/** Operands stay in 1..5: a tiny character-level model learns these arithmetic facts within the
+ *  SFT warm-up, so held-out failures come from reasoning mistakes RL can fix, not missing facts. */
+const MAX_OPERAND = 5;
 
 function answer(think: string, boxed: string): string {
   return `<think>${think}</think> \\boxed{${boxed}}`;
@@ -46,7 +49,7 @@ export const singleOp: TaskFamily<MathRecord> = {
   name: 'arith-1', domain: 'math', tier: 1,
   generate(rng) {
     const op = rng.pick<Op>(['+', '-', '*']);
-    let a = rng.int(2, 9); let b = rng.int(2, 9);
+    let a = rng.int(1, MAX_OPERAND); let b = rng.int(1, MAX_OPERAND);
     if (op === '-' && b > a) [a, b] = [b, a];
     const r = apply(a, op, b);
     return mathTask(this.name, 1, `${a}${op}${b}=?`, String(r),
@@ -58,7 +61,7 @@ export const singleOp: TaskFamily<MathRecord> = {
 export const twoStep: TaskFamily<MathRecord> = {
   name: 'arith-2', domain: 'math', tier: 2,
   generate(rng) {
-    const a = rng.int(2, 9); const b = rng.int(2, 9); const c = rng.int(2, 9);
+    const a = rng.int(1, MAX_OPERAND); const b = rng.int(1, MAX_OPERAND); const c = rng.int(1, MAX_OPERAND);
     const op1 = rng.pick<Op>(['+', '*']);
     const op2 = rng.pick<Op>(['+', '-', '*']);
     const first = apply(a, op1, b);
@@ -81,7 +84,7 @@ export const twoStep: TaskFamily<MathRecord> = {
 export const linearEquation: TaskFamily<MathRecord> = {
   name: 'linear', domain: 'math', tier: 2,
   generate(rng) {
-    const a = rng.int(2, 9); const x = rng.int(1, 9); const b = rng.int(1, 9);
+    const a = rng.int(2, 4); const x = rng.int(1, MAX_OPERAND); const b = rng.int(1, MAX_OPERAND);
     const rhs = a * x + b;
     const problem = `Solve ${a}x+${b}=${rhs}.`;
     const think = `${rhs}-${b}=${rhs - b},${rhs - b}/${a}=${x}`;
@@ -94,7 +97,7 @@ export const linearEquation: TaskFamily<MathRecord> = {
 export const fractionSum: TaskFamily<MathRecord> = {
   name: 'fraction', domain: 'math', tier: 3,
   generate(rng) {
-    const b = rng.int(2, 5); let d = rng.int(2, 5);
+    const b = rng.int(2, 4); let d = rng.int(2, 4);
     if (d === b) d = b + 1;
     const a = rng.int(1, b - 1); const c = rng.int(1, d - 1);
     const num = a * d + c * b; const den = b * d;
@@ -116,7 +119,7 @@ export const wordProblem: TaskFamily<MathRecord> = {
   generate(rng) {
     const who = rng.pick(NAMES); const what = rng.pick(THINGS);
     const kind = rng.int(0, 2);
-    let a = rng.int(2, 9); let b = rng.int(2, 9);
+    let a = rng.int(1, MAX_OPERAND); let b = rng.int(1, MAX_OPERAND);
     if (kind === 1 && b > a) [a, b] = [b, a];
     const [problem, op] = kind === 0 ? [`${who} has ${a} ${what} and gets ${b} more. How many ${what}?`, '+' as Op]
       : kind === 1 ? [`${who} has ${a} ${what} and gives away ${b}. How many ${what} are left?`, '-' as Op]

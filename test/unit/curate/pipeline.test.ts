@@ -130,3 +130,15 @@ test('acereason curate: usage errors are CliErrors naming the flag', async () =>
   await assert.rejects(curate.run(['--domain', 'math', '--input', 'train.jsonl', '--out', 'o', '--map', 'answer'], io), /--map/);
   await assert.rejects(curate.run(['--domain', 'code', '--input', 'train.jsonl', '--out', 'o'], io), (e) => e instanceof CliError && /no code preset fits/.test(e.message));
 });
+
+test('acereason curate: a progress bar per phase on stderr when it is a terminal', async () => {
+  const dir = workspace();
+  fixture(dir);
+  const io = fakeIO(dir);
+  (io.stderr as PassThrough & { isTTY?: boolean; columns?: number }).isTTY = true;
+  (io.stderr as PassThrough & { columns?: number }).columns = 120;
+  assert.equal(await curate.run(['--domain', 'math', '--input', 'train.jsonl', '--out', 'out'], io), 0);
+  const err = io.err();
+  for (const phase of ['read', 'normalize', 'dedup', 'math-rules', 'answer-check']) assert.match(err, new RegExp(`${phase} +\\[[=-]+\\] \\d+/\\d+`), phase);
+  assert.doesNotMatch(io.out(), /\[[=-]+\]/, 'stdout stays clean');
+});

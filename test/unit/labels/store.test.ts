@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { appendLabel, appendUndo, clearLabelsCache, excludedIds, latestLabels, loadLabels } from '../../../src/core/labels/store';
+import { appendLabel, appendLabels, appendUndo, clearLabelsCache, excludedIds, latestLabels, loadLabels } from '../../../src/core/labels/store';
 
 function tempLabelsFile(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labels-'));
@@ -137,4 +137,18 @@ test('appends from two processes at once never interleave', async () => {
     assert.equal(entry.type === 'undo' ? '' : entry.note, entry.id[0].repeat(2000));
   }
   assert.equal(excludedIds(file).size, perProcess);
+});
+
+test('appendLabels writes a bulk action in one go, and refuses the whole batch if one decision is invalid', () => {
+  const file = tempLabelsFile();
+  appendLabel(file, { id: 'solo', decision: 'flag' });
+  fs.appendFileSync(file, '{"id": "torn", "deci'); // a crash left a torn line
+  const written = appendLabels(file, [{ id: 'b1', decision: 'exclude' }, { id: 'b2', decision: 'exclude', note: 'same source' }]);
+  assert.equal(written.length, 2);
+  assert.equal(written[0].time, written[1].time, 'one action, one time');
+  const loaded = loadLabels(file);
+  assert.deepEqual([...loaded.latest.keys()].sort(), ['b1', 'b2', 'solo']);
+  assert.deepEqual(loaded.tornLines.map((t) => t.line), [2]);
+  assert.throws(() => appendLabels(file, [{ id: 'ok', decision: 'keep' }, { id: 'bad', decision: 'nope' as never }]), /decision 2 of 2 \(id "bad"\).*field 'decision'/);
+  assert.equal(loadLabels(file).latest.has('ok'), false);
 });

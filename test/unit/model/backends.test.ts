@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectBackend } from '../../../src/trainer/backend';
 import { createPolicy, type PolicyConfig, type TrainSequence } from '../../../src/trainer/model';
-import { modelOps } from '../../../src/trainer/model/ops';
 
 const config: PolicyConfig = { vocabSize: 20, contextLength: 24, layers: 2, heads: 2, width: 16, mlpRatio: 2, seed: 9 };
 const batch: TrainSequence[] = [
@@ -20,14 +19,14 @@ function relDiff(a: Float32Array[], b: Float32Array[]): number {
 test('wasm (wasm-fast ops) and cpu (plain ops: gather, tanh, transpose flags) agree on logits and gradients', async () => {
   await selectBackend('wasm');
   const onWasm = await createPolicy(config);
-  assert.equal((onWasm as unknown as { model: { ops: { flavour: string } } }).model.ops.flavour, 'wasm-fast');
+  assert.equal(onWasm.opsFlavour, 'wasm-fast');
   const wasmLogits = onWasm.logitsOf(batch[0].tokens);
   const wasmGrads = await onWasm.computeGradients(batch);
   onWasm.dispose();
 
   await selectBackend('cpu');
   const onCpu = await createPolicy(config);
-  assert.equal(modelOps().flavour, 'plain');
+  assert.equal(onCpu.opsFlavour, 'plain');
   const cpuLogits = onCpu.logitsOf(batch[0].tokens);
   const cpuGrads = await onCpu.computeGradients(batch);
   onCpu.dispose();

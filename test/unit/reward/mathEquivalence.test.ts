@@ -7,7 +7,7 @@ import { verifyMathAnswer } from '../../../src/core/reward/math';
 type Case = [gold: string, pred: string];
 
 const MUST_MATCH: Record<string, Case[]> = {
-  'integer separators': [['1,234', '1234'], ['1{,}234', '1234'], ['1\\,234\\,567', '1234567'], ['10,000', '10000']],
+  'integer separators': [['1,234', '1234'], ['1000000', '1 000 000'], ['1{,}234', '1234'], ['1\\,234\\,567', '1234567'], ['10,000', '10000']],
   decimals: [['0.5', '0.50'], ['0.5', '.5'], ['2.0', '2'], ['0.125', '\\frac18']],
   fractions: [['\\frac{3}{4}', '3/4'], ['\\dfrac{3}{4}', '\\tfrac34'], ['\\frac12', '1/2'], ['\\frac{6}{8}', '\\frac34'], ['-\\frac{1}{2}', '\\frac{-1}{2}'], ['\\cfrac{2}{3}', '2/3']],
   'mixed numbers': [['2\\frac{1}{2}', '\\frac52'], ['-1\\frac{1}{3}', '-\\frac43'], ['3\\frac12', '3.5']],
@@ -41,6 +41,8 @@ const MUST_NOT_MATCH: Record<string, Case[]> = {
   'different sets': [['\\{1,2\\}', '\\{1,2,3\\}'], ['1+\\sqrt2, 1-\\sqrt2', '1\\pm\\sqrt3']],
   'large exact numbers': [['2^{100}', '2^{100}+1'], ['12345678901234567890', '12345678901234567891']],
   'approximations of exact values': [['\\frac13', '0.333'], ['\\pi', '3.14'], ['\\frac{\\sqrt3}{2}', '0.866']],
+  'functions that agree only for positive inputs': [['x', '|x|'], ['x', '\\sqrt{x^2}']],
+  'numbers side by side are not a product': [['6', '2 3']],
   'different expressions': [['x^2', 'x^3'], ['\\sin x', '\\cos x'], ['x+y', 'x-y'], ['ab', 'a+b'], ['5', '5x']],
   'percent is not an arbitrary scale': [['50\\%', '5']],
   'inequalities keep direction and strictness': [['x>3', 'x<3'], ['x\\ge3', 'x>3']],

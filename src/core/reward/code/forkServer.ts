@@ -33,7 +33,7 @@ interface CommonRequest {
 }
 export type ForkRequest =
   | (CommonRequest & { kind: 'python'; mode: 'stdin' | 'call'; code: string; fnName?: string; callInput?: string })
-  | (CommonRequest & { kind: 'exec'; argv: string[]; files: Record<string, string> });
+  | (CommonRequest & { kind: 'exec'; argv: string[]; files: Record<string, string>; memoryRlimit?: 'as' | 'data' });
 
 /** What a worker holds after its last test: must be empty between tests (used by the sandbox's own tests). */
 export interface WorkerLeftovers {
@@ -78,7 +78,7 @@ export class ForkServer {
   private start(): Promise<ForkServerHello> {
     if (this.starting) return this.starting;
     const script = pythonAssetPath('sandbox_forkserver.py');
-    const args = ['-I', '-S', script, '--scratch-root', this.scratchRoot];
+    const args = ['-I', script, '--scratch-root', this.scratchRoot];
     if (this.isolation.dropPrivileges) {
       args.push('--uid-base', String(SANDBOX_UID_BASE), '--uid-count', String(SANDBOX_UID_COUNT),
         '--lock-dir', path.join(os.tmpdir(), 'acereason-sandbox-uids'));
@@ -188,7 +188,7 @@ export class ForkServer {
     if (this.pending) throw new Error('ForkServer.run called while a request is in flight');
     const wire = request.kind === 'python'
       ? { kind: 'python', mode: request.mode, code: request.code, fn_name: request.fnName, call_input: request.callInput }
-      : { kind: 'exec', argv: request.argv, files: request.files };
+      : { kind: 'exec', argv: request.argv, files: request.files, memory_rlimit: request.memoryRlimit ?? 'as' };
     const line = JSON.stringify({
       id: this.nextId++, ...wire, stdin: request.stdin, timeout_s: request.timeoutS, memory_mb: request.memoryMb,
       output_limit_bytes: request.outputLimitBytes, nproc: request.nproc,

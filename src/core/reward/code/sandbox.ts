@@ -273,7 +273,7 @@ export class CodeSandbox {
       if (language === 'javascript') {
         const heapMb = Math.max(16, Math.floor(memoryMb * 0.75));
         return {
-          ...common, kind: 'exec', stdin: input,
+          ...common, kind: 'exec', stdin: input, memoryRlimit: 'data',
           argv: [this.nodePath(), `--max-old-space-size=${heapMb}`, 'main.js'],
           files: { 'main.js': javascriptProgram(code, mode === 'call' ? fnName : undefined) },
         };
@@ -282,7 +282,7 @@ export class CodeSandbox {
         this.harnessSource ??= fs.readFileSync(pythonAssetPath('sandbox_harness.py'), 'utf8');
         return {
           ...common, kind: 'exec', stdin: mode === 'stdin' ? input : '',
-          argv: [this.python!.path, '-I', '-S', 'harness.py'],
+          argv: [this.python!.path, '-I', 'harness.py'],
           files: { 'harness.py': this.harnessSource, 'request.json': JSON.stringify({ mode, code, fn_name: fnName, call_input: input }) },
         };
       }

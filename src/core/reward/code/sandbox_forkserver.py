@@ -1,8 +1,10 @@
-# The warm fork server of the code sandbox: one long-lived `python3 -I -S` process (optionally inside
+# The warm fork server of the code sandbox: one long-lived `python3 -I` process (optionally inside
 # a new network + mount namespace made by `unshare`) that forks one child per test.
 #
 # Why a fork server: starting an interpreter costs 10-150 ms here, a fork of a warm one well under
-# 1 ms, and short tests are the bulk of code RL.
+# 1 ms, and short tests are the bulk of code RL. `-I` (isolated: no environment variables, no user
+# site) but not `-S`: system site-packages stay importable, because LeetCode-style solutions use
+# third-party modules such as sortedcontainers; their start-up cost is paid once per worker.
 #
 # Protocol (trusted parent = the Node sandbox): one JSON request per line on stdin, one JSON reply per
 # line on stdout. The first line written is a `ready` handshake describing the isolation in force.
@@ -33,6 +35,10 @@ import sandbox_harness  # noqa: E402
 # Pre-import what the prelude and typical programs need, so forked children find them warm.
 PRELUDE_NAMESPACE = sandbox_harness.build_prelude_namespace()
 import decimal, fractions, random, re, io, string, copy, statistics  # noqa: E401,E402,F401
+try:  # LeetCode's judge offers it; import it warm when this interpreter has it
+    import sortedcontainers  # noqa: F401
+except ImportError:
+    pass
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -165,7 +171,10 @@ class Worker:
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
             memory = int(request["memory_mb"]) * 1024 * 1024
             if memory > 0:
-                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+                # V8 reserves far more address space than it uses (and hangs when it cannot), so
+                # node gets a data-segment limit instead of an address-space limit.
+                which = resource.RLIMIT_DATA if request.get("memory_rlimit") == "data" else resource.RLIMIT_AS
+                resource.setrlimit(which, (memory, memory))
             file_bytes = int(request.get("file_limit_bytes") or 64 * 1024 * 1024)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -3,7 +3,7 @@
 # Two ways in:
 #   * warm path: sandbox_forkserver.py imports this module once, then in each forked child calls
 #     run_test(...) — no interpreter start-up per test;
-#   * spawn baseline: `python3 -I -S sandbox_harness.py` started fresh per test reads request.json
+#   * spawn baseline: `python3 -I sandbox_harness.py` started fresh per test reads request.json
 #     from its working directory (the scratch dir) and does the same.
 #
 # Modes (LiveCodeBench semantics):

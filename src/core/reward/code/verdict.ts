@@ -8,7 +8,7 @@ export type Verdict = 'AC' | 'WA' | 'TLE' | 'RE' | 'MLE' | 'OLE';
 const SIGKILL = 9;
 const SIGXCPU = 24;
 const SIGXFSZ = 25;
-const MEMORY_MESSAGES = /\bMemoryError\b|JavaScript heap out of memory|Allocation failed|std::bad_alloc|Cannot allocate memory|out of memory/i;
+const MEMORY_MESSAGES = /\bMemoryError\b|JavaScript heap out of memory|Allocation failed|std::bad_alloc|Cannot allocate memory|out of memory|Fatal process OOM/i;
 
 /** The failure verdict of a run, or undefined if it ended normally (exit code 0). */
 export function runFailure(raw: RawRun, limits: { timeoutS: number; memoryMb: number }): { status: Verdict; message: string } | undefined {

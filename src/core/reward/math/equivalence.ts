@@ -3,10 +3,10 @@
 // compared at several rational points (exactly where the expressions are rational functions);
 // relations by the proportionality of (lhs - rhs); lists element-wise, in order unless both are sets
 // or bare lists of solutions; brackets must match (an open interval is not a closed one).
-import { Budget, BudgetExceeded, Unrepresentable } from './budget';
-import { compileLatex, evaluate, UnsupportedExpression, type CompiledExpression } from './evaluate';
+import { Budget, Unrepresentable } from './budget';
+import { compileLatexCached, evaluate, UnsupportedExpression, type CompiledExpression } from './evaluate';
 import { TranslateError } from './latexToMathjs';
-import { canonicalText, normalizeAnswer, MAX_ANSWER_CHARS } from './normalize';
+import { canonicalText, choiceLabel, normalizeAnswer, splitChoiceLabel, MAX_ANSWER_CHARS } from './normalize';
 import * as Q from './rational';
 import { parseAnswer, type Answer } from './structure';
 import * as V from './value';
@@ -29,6 +29,9 @@ const SAMPLE_POINTS = [
   [13n, 10n], [7n, 4n], [2n, 3n], [29n, 11n], [5n, 7n], [17n, 5n], [11n, 9n], [41n, 13n],
 ] as const;
 const REQUIRED_POINTS = 4;
+/** Negative points catch |x| vs x and \sqrt{x^2} vs x; they only count where both sides are real,
+ *  since branch cuts make \sqrt{1/n} and 1/\sqrt{n} differ there while they agree for n > 0. */
+const NEGATIVE_POINTS = [[-7n, 5n], [-13n, 4n], [-5n, 9n]] as const;
 
 const yes = (reason: string): Comparison => ({ equal: true, reason });
 const no = (reason: string): Comparison => ({ equal: false, reason });
@@ -44,6 +47,16 @@ export function answersEquivalent(gold: string, pred: string, budget: Budget, op
   const p = normalizeAnswer(pred);
   if (canonicalText(g.text) === canonicalText(p.text) && g.percent === p.percent) return yes('identical after normalisation');
   if (p.text === '') return no('empty answer');
+  // Multiple choice: "(B) 26" is graded by its value, unless the reference itself is a label.
+  const goldLabel = choiceLabel(g.text);
+  const predChoice = splitChoiceLabel(p.text);
+  if (goldLabel) {
+    const predLabel = choiceLabel(p.text) ?? predChoice.label;
+    if (predLabel) return predLabel === goldLabel ? yes(`same choice (${goldLabel})`) : no(`choice ${predLabel} ≠ ${goldLabel}`);
+  } else if (predChoice.label) {
+    const r = answersEquivalent(gold, predChoice.value, budget, opts);
+    return { equal: r.equal, reason: `${r.reason} (ignoring the choice label (${predChoice.label}))` };
+  }
   const cmp = new Comparer(budget, tol);
   const direct = cmp.answers(parseAnswer(g.text), parseAnswer(p.text));
   if (direct.equal || g.percent === p.percent) return direct;
@@ -53,8 +66,6 @@ export function answersEquivalent(gold: string, pred: string, budget: Budget, op
 }
 
 class Comparer {
-  private readonly compiled = new Map<string, CompiledExpression | Error>();
-
   constructor(private readonly budget: Budget, private readonly tol: number) {}
 
   answers(g: Answer, p: Answer): Comparison {
@@ -161,17 +172,8 @@ class Comparer {
   }
 
   private compile(latex: string): CompiledExpression | Error {
-    let c = this.compiled.get(latex);
-    if (!c) {
-      try {
-        c = compileLatex(latex);
-      } catch (e) {
-        if (e instanceof BudgetExceeded) throw e;
-        c = e instanceof Error ? e : new Error(String(e));
-      }
-      this.compiled.set(latex, c);
-    }
-    return c;
+    this.budget.tick(Math.ceil(latex.length / 8));
+    return compileLatexCached(latex);
   }
 
   private tryEval(expr: CompiledExpression, env: Map<string, V.Value>): V.Value | undefined {
@@ -224,6 +226,14 @@ class Comparer {
       points++;
     }
     if (points < REQUIRED_POINTS) return this.textFallback(gs, ps, new Error('could not evaluate at enough points'));
+    for (let j = 0; j < NEGATIVE_POINTS.length; j++) {
+      const env = pointEnv(vars, j, NEGATIVE_POINTS);
+      const a = this.tryEval(g, env);
+      const b = this.tryEval(p, env);
+      if (!a || !b || isComplex(a) || isComplex(b)) continue;
+      const c = this.values(a, b, ` at ${describeEnv(env)}`);
+      if (!c.equal) return c;
+    }
     return yes(`equal as expressions in ${vars.map(displayVar).join(', ')} (${allExact ? 'exactly' : 'numerically'} at ${points} points)`);
   }
 
@@ -261,10 +271,14 @@ function union(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort();
 }
 
-function pointEnv(vars: readonly string[], j: number): Map<string, V.Value> {
+function isComplex(v: V.Value): boolean {
+  return v.kind === 'approx' && v.im !== 0;
+}
+
+function pointEnv(vars: readonly string[], j: number, points: ReadonlyArray<readonly [bigint, bigint]> = SAMPLE_POINTS): Map<string, V.Value> {
   const env = new Map<string, V.Value>();
   vars.forEach((name, v) => {
-    const [n, d] = SAMPLE_POINTS[(j + 3 * v) % SAMPLE_POINTS.length];
+    const [n, d] = points[(j + 3 * v) % points.length];
     // Shift each variable differently so that no two variables share a value at any point.
     env.set(name, V.exact(Q.add(Q.rational(n, d), Q.rational(BigInt(v) * 3n, 17n))));
   });

@@ -39,6 +39,30 @@ export function compileLatex(latex: string): CompiledExpression {
   return { node, literals: t.literals, variables: [...vars].sort(), text: t.text };
 }
 
+// mathjs's parser costs ~0.3 ms per answer; in RL the same reference is graded for every rollout of
+// its prompt, and common answers repeat, so parses are kept in a small LRU (immutable, safe to share).
+const CACHE_SIZE = 4096;
+const cache = new Map<string, CompiledExpression | Error>();
+
+/** compileLatex with a process-wide LRU; a failure is cached (and returned) as its Error. */
+export function compileLatexCached(latex: string): CompiledExpression | Error {
+  const hit = cache.get(latex);
+  if (hit) {
+    cache.delete(latex);
+    cache.set(latex, hit);
+    return hit;
+  }
+  let result: CompiledExpression | Error;
+  try {
+    result = compileLatex(latex);
+  } catch (e) {
+    result = e instanceof Error ? e : new Error(String(e));
+  }
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(latex, result);
+  return result;
+}
+
 type Env = ReadonlyMap<string, V.Value>;
 
 interface AnyNode {

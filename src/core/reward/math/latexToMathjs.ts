@@ -58,7 +58,7 @@ class Translator {
     const toks = this.sequence(() => false);
     if (this.i < this.s.length) throw new TranslateError(`unexpected '${this.s[this.i]}' at position ${this.i}`);
     if (toks.length === 0) throw new TranslateError('empty expression');
-    return { text: join(toks), literals: this.literals };
+    return { text: join(toks, this.literals), literals: this.literals };
   }
 
   private fail(what: string): never {
@@ -359,9 +359,12 @@ class Translator {
 const ENDS_OPERAND = new Set<Kind>(['atom', 'close', 'postfix']);
 const STARTS_OPERAND = new Set<Kind>(['atom', 'open', 'func']);
 
-function join(toks: Tok[]): string {
+function join(toks: Tok[], literals: ReadonlyMap<string, Rational>): string {
+  const show = (t: string) => { const q = literals.get(t); return q ? (q.den === 1n ? String(q.num) : `${q.num}/${q.den}`) : t; };
   let out = '';
   for (let j = 0; j < toks.length; j++) {
+    // "2 3" is not a product anyone writes; refusing it keeps "1 000" from meaning 0.
+    if (j > 0 && toks[j - 1].t.startsWith('$n') && toks[j].t.startsWith('$n')) throw new TranslateError(`two numbers side by side (${show(toks[j - 1].t)} ${show(toks[j].t)})`);
     if (j > 0 && ENDS_OPERAND.has(toks[j - 1].k) && STARTS_OPERAND.has(toks[j].k)) out += ' * ';
     else if (j > 0) out += ' ';
     out += toks[j].t;

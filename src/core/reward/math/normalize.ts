@@ -50,15 +50,37 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
     percent = true;
     s = s.replace(/\\%|%/g, '');
   }
-  s = s.replace(TRAILING_UNIT_RE, '');
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
+  s = s.replace(TRAILING_UNIT_RE, '');
+  s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
+  // "9 and -7", "2, 3, or 4": words joining answers are list separators.
+  s = s.replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ',');
   if (/^[A-Za-z]\s*\\in\s+/.test(s)) s = s.replace(/^[A-Za-z]\s*\\in\s+/, '');
   return { text: s, percent };
 }
 
 function isUnit(text: string): boolean {
   return UNIT_RE.test(text.trim());
+}
+
+const CHOICE_LABEL = /^\(([A-E])\)$/;
+const LEADING_CHOICE = /^\(([A-E])\)\s*(?=\S)/;
+const TRAILING_CHOICE = /(?<=\S)\s+\(([A-E])\)$/;
+
+/** A multiple-choice label alone, "(C)" or "C": its letter; otherwise undefined. */
+export function choiceLabel(s: string): string | undefined {
+  const t = s.trim();
+  return CHOICE_LABEL.exec(t)?.[1] ?? (/^[A-E]$/.test(t) ? t : undefined);
+}
+
+/** "(B) 26" and "26 (B)" (a choice label next to the value): the value alone, and the label. */
+export function splitChoiceLabel(s: string): { value: string; label?: string } {
+  const lead = LEADING_CHOICE.exec(s);
+  if (lead) return { value: s.slice(lead[0].length).trim(), label: lead[1] };
+  const trail = TRAILING_CHOICE.exec(s);
+  if (trail) return { value: s.slice(0, trail.index).trim(), label: trail[1] };
+  return { value: s };
 }
 
 /** For the quick exact check and the text fallback: no spaces, no braces around single tokens. */

@@ -114,7 +114,7 @@ export function parseAnswer(s: string, depth = 0): Answer {
     };
   }
 
-  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return { kind: 'expr', source: s.replace(/,/g, '') };
+  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) || /^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) return { kind: 'expr', source: s.replace(/[, ]/g, '') };
 
   const brackets = outerBrackets(s);
   if (brackets) {
