@@ -81,24 +81,45 @@ function waitForFirstStep(s: Services, runId: string): { wait(report: (text: str
   return { wait: (r) => { report = r; report('selecting the TensorFlow.js backend, preparing the policy (SFT warm-up)…'); return done; }, cancel: finish };
 }
 
+/**
+ * The dataset quick pick opens at once with the default ("Built-in demo tasks") selected, then
+ * lists the workspace's JSONL files as the search finds them, so Enter right away takes the default.
+ */
 async function pickDataset(): Promise<{ dataset: string | undefined } | undefined> {
-  const ws = vscode.workspace.workspaceFolders?.[0];
-  const found = ws
-    ? await vscode.workspace.findFiles('**/*.jsonl', '{**/node_modules/**,**/.acereason/runs/**,**/labels.jsonl,**/removed.jsonl}', 200)
-    : [];
-  const curatedFirst = found.sort((a, b) => Number(b.fsPath.endsWith('curated.jsonl')) - Number(a.fsPath.endsWith('curated.jsonl')) || a.fsPath.localeCompare(b.fsPath));
-  const items: (vscode.QuickPickItem & { dataset?: string })[] = [
-    { label: BUILTIN_DATASET, detail: 'Arithmetic and short word problems bundled with the extension — no files needed' },
-    ...curatedFirst.map((u) => ({ label: vscode.workspace.asRelativePath(u), description: u.fsPath.endsWith('curated.jsonl') ? 'curated' : undefined, dataset: u.fsPath })),
-    { label: CURATE_FIRST, detail: 'Run "AceReason: Curate Dataset" on a raw file, then start from its curated.jsonl' },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'AceReason: Start Math RL (1/2) — dataset', placeHolder: 'Training prompts' });
-  if (!picked) return undefined;
-  if (picked.label === CURATE_FIRST) {
+  type Item = vscode.QuickPickItem & { dataset?: string };
+  const builtin: Item = { label: BUILTIN_DATASET, detail: 'Arithmetic and short word problems bundled with the extension — no files needed' };
+  const curate: Item = { label: CURATE_FIRST, detail: 'Run "AceReason: Curate Dataset" on a raw file, then start from its curated.jsonl' };
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = 'AceReason: Start Math RL (1/2) — dataset';
+  qp.placeholder = 'Training prompts';
+  qp.items = [builtin, curate];
+  qp.activeItems = [builtin];
+  qp.busy = !!vscode.workspace.workspaceFolders?.length;
+  const picked = new Promise<Item | undefined>((resolve) => {
+    qp.onDidAccept(() => { resolve(qp.selectedItems[0] ?? qp.activeItems[0]); qp.hide(); });
+    qp.onDidHide(() => resolve(undefined));
+  });
+  qp.show();
+  if (qp.busy) {
+    void vscode.workspace.findFiles('**/*.jsonl', '{**/node_modules/**,**/.acereason/runs/**,**/labels.jsonl,**/removed.jsonl}', 200)
+      .then((found) => {
+        const isCurated = (u: vscode.Uri) => u.fsPath.endsWith('curated.jsonl');
+        const files = found.sort((a, b) => Number(isCurated(b)) - Number(isCurated(a)) || a.fsPath.localeCompare(b.fsPath))
+          .map((u): Item => ({ label: vscode.workspace.asRelativePath(u), description: isCurated(u) ? 'curated' : undefined, dataset: u.fsPath }));
+        const active = qp.activeItems[0];
+        qp.items = [builtin, ...files, curate];
+        if (active) qp.activeItems = [qp.items.find((i) => i.label === active.label) ?? builtin];
+      }, () => undefined)
+      .then(() => { qp.busy = false; });
+  }
+  const choice = await picked;
+  qp.dispose();
+  if (!choice) return undefined;
+  if (choice.label === CURATE_FIRST) {
     await vscode.commands.executeCommand('acereason.curateDataset');
     return undefined;
   }
-  return { dataset: picked.dataset };
+  return { dataset: choice.dataset };
 }
 
 async function pickRecipe(title: string): Promise<string | undefined> {
@@ -136,6 +157,15 @@ function readConfig(runsDirPath: string, runId: string): Record<string, unknown>
   }
 }
 
+/** The dataset to pass again when continuing a run: config `dataset`, else the recipe's data file. */
+function datasetOf(config: Record<string, unknown>, phase: 'math' | 'code' | 'all'): string | undefined {
+  if (typeof config.dataset === 'string') return config.dataset;
+  const data = (config.recipe as { data?: { source?: unknown; math?: unknown; code?: unknown } } | undefined)?.data;
+  if (data?.source !== 'files') return undefined;
+  const file = phase === 'code' ? data.code ?? data.math : data.math ?? data.code;
+  return typeof file === 'string' ? file : undefined;
+}
+
 function recipeOf(config: Record<string, unknown>): string | undefined {
   if (typeof config.recipe === 'string') return config.recipe;
   const name = (config.recipe as { name?: unknown } | undefined)?.name;
@@ -164,8 +194,7 @@ async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefin
   const config = readConfig(dir, from);
   const argRecipe = arg && typeof arg === 'object' ? (arg as { recipe?: unknown }).recipe : undefined;
   const recipe = typeof argRecipe === 'string' ? argRecipe : recipeOf(config) ?? settings().recipe;
-  const dataset = typeof config.dataset === 'string' ? config.dataset : undefined;
-  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset });
+  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset: datasetOf(config, 'code') });
 }
 
 async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined> {
@@ -192,6 +221,6 @@ async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined
   const phase = config.phase === 'code' || config.phase === 'all' ? config.phase : 'math';
   return start(s, {
     runId, recipe: recipeOf(config) ?? settings().recipe, phase, resumeFrom: runPaths(dir, runId).dir,
-    dataset: typeof config.dataset === 'string' ? config.dataset : undefined,
+    dataset: datasetOf(config, phase),
   });
 }

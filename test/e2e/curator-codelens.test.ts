@@ -41,8 +41,11 @@ async function openFile(studio: Studio, name: string): Promise<void> {
   const input = studio.page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(name);
-  await studio.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-  await studio.page.keyboard.press('Enter');
+  // The list first shows recently opened files; wait for the row of this one.
+  const row = studio.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: studio.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
   await studio.page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible', timeout: 15_000 });
 }
 
@@ -64,6 +67,11 @@ describe('curator and CodeLens in code-server', { timeout: 300_000 }, () => {
         '.acereason/curated/e2e-set/removed.jsonl': REMOVED,
         'data/code.jsonl': CODE_SET,
         'good.py': '# acereason: problem=add-two dataset=data/code.jsonl\na, b = map(int, input().split())\nprint(a + b)\n',
+        'answer.md': '# acereason: problem=add-two dataset=data/code.jsonl\n\nThe sum is what we print.\n\n```python\nprint(sum(map(int, input().split())))\n```\n',
+        'data/math.jsonl': [
+          { id: 'm1', problem: 'A train travels 60 miles per hour for 3 hours. How many miles does it travel in total?', answer: '180' },
+          { id: 'm2', problem: 'Which of the following is prime? (A) 4 (B) 6 (C) 7 (D) 8 (E) 9', answer: 'C' },
+        ].map((r) => JSON.stringify(r)).join('\n') + '\n',
         'bad.py': '# acereason: problem=add-two dataset=data/code.jsonl\na, b = map(int, input().split())\nprint(a * b if a == 10 else a + b)\n',
       },
     });
@@ -93,10 +101,40 @@ describe('curator and CodeLens in code-server', { timeout: 300_000 }, () => {
       assert.equal(lines[0].id, 'exclude-me');
       assert.equal(lines[0].decision, 'exclude');
       assert.match(lines[0].time, /^\d{4}-\d\d-\d\dT/);
+      // A decision written by someone else (the dashboard, another window) shows up in the list.
+      fs.appendFileSync(labels, JSON.stringify({ id: 'keep-me', decision: 'flag', note: 'from elsewhere', time: new Date().toISOString() }) + '\n');
+      await frame.locator('.vlist-row[data-id="keep-me"] .row-label', { hasText: 'flag ✎' }).waitFor({ state: 'visible', timeout: 15_000 });
       await frame.locator('.vlist-row[data-id="gone"]').click();
       await frame.locator('#detail .overlaps').waitFor({ state: 'visible', timeout: 15_000 });
       assert.match((await frame.locator('#detail .overlaps').textContent()) ?? '', /math500:test\/algebra\/1/);
       await studio.screenshot('curator');
+    });
+  });
+
+  test('"AceReason: Curate Dataset" curates a chosen file, opens report.json and shows the output in the curator', async () => {
+    await studio.capture('curate-dataset', async () => {
+      await studio.runCommand('AceReason: Curate Dataset', { acceptQuickPicks: 0 });
+      // code-server's file dialog is a quick input with a path box.
+      const box = studio.page.locator('.quick-input-widget .quick-input-box input');
+      await box.waitFor({ state: 'visible', timeout: 15_000 });
+      await box.fill(path.join(studio.workspaceDir, 'data', 'math.jsonl'));
+      await studio.page.keyboard.press('Enter');
+      // Domain (detected: math, listed first), then "No benchmark files".
+      for (const expected of [/math/, /No benchmark files/]) {
+        const first = studio.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+        await first.filter({ hasText: expected }).waitFor({ state: 'visible', timeout: 15_000 });
+        await studio.page.keyboard.press('Enter');
+      }
+      await studio.page.locator('.tabs-container .tab[aria-label^="report.json"]').waitFor({ state: 'visible', timeout: 60_000 });
+      const curatedRoot = path.join(studio.workspaceDir, '.acereason', 'curated');
+      const outDir = fs.readdirSync(curatedRoot).filter((d) => d.startsWith('math-')).map((d) => path.join(curatedRoot, d))[0];
+      assert.ok(outDir, `an output folder math-<stamp> in ${fs.readdirSync(curatedRoot).join(', ')}`);
+      const report = JSON.parse(fs.readFileSync(path.join(outDir, 'report.json'), 'utf8'));
+      assert.equal(report.input, 2);
+      assert.equal(report.kept, 1);
+      const frame = await curatorFrame(studio);
+      await frame.locator('#counts', { hasText: '2 prompts' }).waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await frame.locator('.vlist-row[data-id="m2"].removed').count(), 1);
     });
   });
 
@@ -116,11 +154,23 @@ describe('curator and CodeLens in code-server', { timeout: 300_000 }, () => {
       const problems = studio.page.locator('.part.statusbar .statusbar-item[id="status.problems"]');
       await problems.filter({ hasText: /1/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await studio.screenshot('codelens-failed');
+      // The failing test's input, expected and actual output are in the diagnostic.
+      await studio.page.keyboard.press('Control+Shift+M');
+      const marker = studio.page.locator('.markers-panel .monaco-list-row', { hasText: /Test 2: WA/ }).first();
+      await marker.waitFor({ state: 'visible', timeout: 15_000 });
+      const markerText = (await studio.page.locator('.markers-panel').textContent()) ?? '';
+      assert.match(markerText, /input: 10 -4.*expected: 6.*actual: -40/s);
       // Editing the document clears the verdict.
       await studio.page.locator('.monaco-editor .view-lines').first().click();
       await studio.page.keyboard.press('Control+End');
       await studio.page.keyboard.type('# edited\n');
       await lens(/Verify against 2 tests/).waitFor({ state: 'visible', timeout: 15_000 });
+
+      // A fenced Python block in a Markdown answer gets its own lens.
+      await openFile(studio, 'answer.md');
+      await lens(/Verify against 2 tests/).click();
+      await lens(/✓ 2\/2 passed/).waitFor({ state: 'visible', timeout: 60_000 });
+      await studio.screenshot('codelens-markdown');
     });
   });
 });

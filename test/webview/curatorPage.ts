@@ -48,7 +48,7 @@ export interface CuratorPage {
   close(): Promise<void>;
 }
 
-export async function openCuratorPage(opts: { width?: number; height?: number; theme?: boolean } = {}): Promise<CuratorPage> {
+export async function openCuratorPage(opts: { width?: number; height?: number; theme?: boolean; chromiumArgs?: string[] } = {}): Promise<CuratorPage> {
   const script = distPath('webview', 'curator.js');
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const html = curatorHtml({
@@ -60,7 +60,7 @@ export async function openCuratorPage(opts: { width?: number; height?: number; t
   const themed = opts.theme === false ? html
     : html.replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n</head>`).replace('<body>', '<body class="vscode-dark">');
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...(opts.chromiumArgs ?? [])] });
   const page = await browser.newPage({ viewport: { width: opts.width ?? 360, height: opts.height ?? 800 } });
   const dialogs: string[] = [];
   const pageErrors: string[] = [];

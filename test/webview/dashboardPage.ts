@@ -51,7 +51,7 @@ export interface DashboardPage {
   close(): Promise<void>;
 }
 
-export async function openDashboardPage(opts: { width?: number; height?: number } = {}): Promise<DashboardPage> {
+export async function openDashboardPage(opts: { width?: number; height?: number; decimate?: boolean } = {}): Promise<DashboardPage> {
   const script = distPath('webview', 'dashboard.js');
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
@@ -64,10 +64,11 @@ export async function openDashboardPage(opts: { width?: number; height?: number 
   // A string, not a function: tsx would wrap a function's inner closures in a `__name` helper the
   // page does not have.
   await page.addInitScript(FAKE_VSCODE_API);
-  const html = dashboardHtml({
+  const baseHtml = dashboardHtml({
     cspSource: ORIGIN, nonce: 'dGVzdC1ub25jZS0xMjM0NTY3OA', scriptUri: `${ORIGIN}/dashboard.js`,
     styleUris: [`${ORIGIN}/vscode-theme.css`, `${ORIGIN}/uPlot.min.css`, `${ORIGIN}/dashboard-dashboard.css`],
   });
+  const html = opts.decimate === false ? baseHtml.replace('<body>', '<body data-decimate="off">') : baseHtml;
   await page.route(`${ORIGIN}/**`, async (route) => {
     const name = new URL(route.request().url()).pathname.slice(1);
     if (name === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });

@@ -64,6 +64,8 @@ export class CuratorViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   /** Makes `target` (a dataset file or a curation output folder) the active dataset and shows it. */
   async open(target: string): Promise<void> {
+    // A load already under way is for the previous target; let it finish, then replace it.
+    await this.loading;
     await this.deps.context.workspaceState.update(ACTIVE_DATASET_KEY, target);
     this.dataset = undefined;
     await this.ensureLoaded();

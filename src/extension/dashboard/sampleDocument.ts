@@ -4,7 +4,7 @@ import type { SampleRecord } from '../../core/protocol/trainer';
 import { runDataset, sampleDocumentText } from './sampleText';
 
 export async function openSampleDocument(sample: SampleRecord, configFile: string | undefined): Promise<void> {
-  const { language, content } = sampleDocumentText(sample, runDataset(configFile));
+  const { language, content } = sampleDocumentText(sample, runDataset(configFile, sample.domain));
   const doc = await vscode.workspace.openTextDocument({ language, content });
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
 }

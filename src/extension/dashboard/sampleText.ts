@@ -12,15 +12,23 @@ export function extractCode(response: string): string | undefined {
   return fences.length ? fences[fences.length - 1][1] : undefined;
 }
 
-/** The dataset a run trained on, from its config.json (`dataset`), else `builtin:<recipe>`. */
-export function runDataset(configFile: string | undefined): string {
+/**
+ * The dataset a run trained on, from its config.json: `dataset`, else the resolved recipe's file
+ * data source (`recipe.data.code` for code samples, `.math` for math), else `builtin:<recipe name>`.
+ */
+export function runDataset(configFile: string | undefined, domain: 'math' | 'code' = 'code'): string {
   if (!configFile) return 'builtin:demo';
   try {
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     if (typeof config.dataset === 'string' && config.dataset) return config.dataset;
     const recipe = config.recipe;
     if (typeof recipe === 'string') return `builtin:${recipe}`;
-    if (recipe && typeof recipe === 'object' && typeof (recipe as { name?: unknown }).name === 'string') return `builtin:${(recipe as { name: string }).name}`;
+    if (recipe && typeof recipe === 'object') {
+      const r = recipe as { name?: unknown; data?: { source?: unknown; math?: unknown; code?: unknown } };
+      const file = r.data?.source === 'files' ? (domain === 'code' ? r.data.code ?? r.data.math : r.data.math ?? r.data.code) : undefined;
+      if (typeof file === 'string' && file) return file;
+      if (typeof r.name === 'string') return `builtin:${r.name}`;
+    }
   } catch { /* a run without a readable config: fall through */ }
   return 'builtin:demo';
 }

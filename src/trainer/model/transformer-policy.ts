@@ -74,14 +74,21 @@ export class TransformerPolicy implements Policy {
     this.assertLive();
     validateSampleOptions(opts);
     prompts.forEach((p, i) => this.validatePrompt(p, i));
-    const result: SampleResult = { responses: [], truncated: [], entropy: [] };
+    const n = prompts.length;
+    const result: SampleResult = { responses: new Array(n), truncated: new Array(n), entropy: new Array(n) };
     const first = opts.firstStream ?? 0;
-    for (let start = 0; start < prompts.length; start += this.sampleBatchSize) {
-      const chunk = prompts.slice(start, start + this.sampleBatchSize);
-      const part = this.sampleChunk(chunk, opts, first + start);
-      result.responses.push(...part.responses);
-      result.truncated.push(...part.truncated);
-      result.entropy.push(...part.entropy);
+    // Chunks of similar prompt length: rows advance in lockstep from the shortest prompt of a chunk,
+    // so mixing lengths costs extra steps. Each prompt keeps its own RNG stream, so the order of
+    // work does not change what is drawn.
+    const order = prompts.map((_, i) => i).sort((a, b) => prompts[a].length - prompts[b].length || a - b);
+    for (let start = 0; start < n; start += this.sampleBatchSize) {
+      const rows = order.slice(start, start + this.sampleBatchSize);
+      const part = this.sampleChunk(rows.map((i) => prompts[i]), opts, rows.map((i) => first + i));
+      rows.forEach((i, k) => {
+        result.responses[i] = part.responses[k];
+        result.truncated[i] = part.truncated[k];
+        result.entropy[i] = part.entropy[k];
+      });
       // Let the event loop breathe between chunks (progress events, stop requests).
       await new Promise((r) => setImmediate(r));
     }
@@ -94,7 +101,7 @@ export class TransformerPolicy implements Policy {
    * position t is the same and no padding or per-row position offsets are needed. Finished rows
    * are dropped from the batch (and from the KV cache) as soon as they stop.
    */
-  private sampleChunk(prompts: number[][], opts: SampleOptions, firstStream: number): SampleResult {
+  private sampleChunk(prompts: number[][], opts: SampleOptions, streams: number[]): SampleResult {
     const t = tf();
     const V = this.config.vocabSize;
     const C = this.config.contextLength;
@@ -102,7 +109,7 @@ export class TransformerPolicy implements Policy {
     const responses: number[][] = prompts.map(() => []);
     const truncated = new Array<boolean>(n).fill(false);
     const entropySums = new Array<number>(n).fill(0);
-    const rngs = prompts.map((_, i) => SeededRng.derive(opts.seed, firstStream + i));
+    const rngs = streams.map((stream) => SeededRng.derive(opts.seed, stream));
     const stop = new Set(opts.stopTokens);
     const useCache = opts.kvCache !== false;
     const greedy = opts.temperature <= 0;
@@ -127,12 +134,11 @@ export class TransformerPolicy implements Policy {
         let probs: Float32Array | undefined;
         let raw: Float32Array | undefined;
         if (sampling) {
-          if (greedy) {
-            raw = logits.dataSync() as Float32Array;
-            probs = t.tidy(() => t.softmax(logits).dataSync() as Float32Array);
-          } else {
-            probs = t.tidy(() => t.softmax(logits.div(opts.temperature)).dataSync() as Float32Array);
-          }
+          if (greedy) raw = logits.dataSync() as Float32Array;
+          // Read outside tidy: tidy walks its return value, and a typed array would be walked element by element.
+          const soft = t.tidy(() => t.softmax(greedy ? logits : logits.div(opts.temperature)));
+          probs = soft.dataSync() as Float32Array;
+          soft.dispose();
         }
         const stillActive: number[] = [];
         const keepRows: number[] = [];
@@ -207,7 +213,11 @@ export class TransformerPolicy implements Policy {
     this.assertLive();
     batch.forEach((s, i) => this.validateSequence(s, i));
     const t = tf();
-    const counted = batch.filter((s) => !s.masked && s.tokens.length > s.promptLength);
+    // Sorted by length, so each micro-batch pads to about its own rows' length (the sum is the same).
+    const counted = batch.filter((s) => !s.masked && s.tokens.length > s.promptLength)
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => a.s.tokens.length - b.s.tokens.length || a.i - b.i)
+      .map((x) => x.s);
     let lossSum = 0;
     let entropySum = 0;
     let tokenCount = 0;

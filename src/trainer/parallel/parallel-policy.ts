@@ -5,6 +5,7 @@
 // because the contract's gradients are sums not yet divided by the token count.
 // The optimizer lives only in the main thread; the replica gets the new weights before its next job.
 // If the worker cannot start (or dies), everything runs in the main thread and a note says why.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { currentBackend } from '../backend';
@@ -40,8 +41,12 @@ export class ParallelPolicy implements Policy {
 
   static async create(inner: TransformerPolicy, opts: ParallelPolicyOptions = {}): Promise<ParallelPolicy> {
     const p = new ParallelPolicy(inner, opts.log ?? (() => {}));
+    const backend = currentBackend()?.name;
     if (opts.singleProcess) {
       p.note = 'single process (requested)';
+    } else if (backend === 'tensorflow' || backend === 'tensorflow-gpu') {
+      // libtensorflow already spreads its kernels over every core (or runs on the GPU).
+      p.note = `single process (the ${backend} backend already uses every core)`;
     } else {
       await p.startWorker(opts.workerScript, opts.startTimeoutMs ?? 60_000);
     }
@@ -233,7 +238,9 @@ function spawnReplica(script?: string): Worker {
   if (__filename.endsWith('.ts')) {
     const source = path.join(__dirname, 'policy-replica.worker.ts');
     // Worker threads do not inherit tsx's loader hooks; register its CommonJS hook first.
-    const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`;
+    // createRequire: a resolve esbuild does not try to follow (this branch never runs from a bundle).
+    const tsxHook = createRequire(__filename).resolve('tsx/cjs');
+    const bootstrap = `require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(source)});`;
     return new Worker(bootstrap, { eval: true });
   }
   return new Worker(distPath('workers', 'policy-replica.js'));

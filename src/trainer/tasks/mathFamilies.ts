@@ -121,9 +121,9 @@ export const wordProblem: TaskFamily<MathRecord> = {
     const kind = rng.int(0, 2);
     let a = rng.int(1, MAX_OPERAND); let b = rng.int(1, MAX_OPERAND);
     if (kind === 1 && b > a) [a, b] = [b, a];
-    const [problem, op] = kind === 0 ? [`${who} has ${a} ${what} and gets ${b} more. How many ${what}?`, '+' as Op]
-      : kind === 1 ? [`${who} has ${a} ${what} and gives away ${b}. How many ${what} are left?`, '-' as Op]
-      : [`${who} buys ${a} boxes of ${b} ${what}. How many ${what}?`, '*' as Op];
+    const [problem, op] = kind === 0 ? [`${who} has ${a} ${what}, gets ${b} more. How many?`, '+' as Op]
+      : kind === 1 ? [`${who} has ${a} ${what}, gives ${b} away. How many left?`, '-' as Op]
+      : [`${who} buys ${a} boxes of ${b} ${what}. How many?`, '*' as Op];
     const r = apply(a, op, b);
     const wrongOp: Op = op === '*' ? '+' : op === '+' ? '*' : '+';
     return mathTask(this.name, 1, problem, String(r),

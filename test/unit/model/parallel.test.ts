@@ -129,3 +129,31 @@ test('the built replica bundle (dist/workers/policy-replica.js) starts and compu
     parallel.dispose();
   }
 });
+
+test('a worker that dies in the middle of a job: the main thread does that half itself, same result', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replica-'));
+  const dying = path.join(dir, 'dying-replica.js');
+  // Starts fine, then exits without answering the first real job.
+  fs.writeFileSync(dying, `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  if (m.kind === 'init') parentPort.postMessage({ id: m.id, ok: true, result: { kind: 'init', backend: 'fake' } });
+  else if (m.kind !== 'setWeights') process.exit(3);
+});
+`);
+  const notes: string[] = [];
+  const single = await createPolicy(config);
+  const parallel = await ParallelPolicy.create(await createPolicy(config), { workerScript: dying, log: (m) => notes.push(m) });
+  try {
+    assert.equal(parallel.parallel, true);
+    const a = await single.computeGradients(batch);
+    const b = await parallel.computeGradients(batch);
+    assert.equal(parallel.parallel, false);
+    assert.match(notes.join('\n'), /the worker failed .*continuing in one process/);
+    assert.equal(b.tokenCount, a.tokenCount);
+    assert.ok(relDiff(b.grads, a.grads) < 1e-5);
+  } finally {
+    single.dispose();
+    parallel.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

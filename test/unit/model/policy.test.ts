@@ -198,3 +198,15 @@ test('the wasm-fast op rewrites compute the same function as the plain ops', asy
   fast.dispose();
   plain.dispose();
 });
+
+test('what a prompt draws depends only on the seed and its index, not on batching or the other prompts', async () => {
+  const big = await createPolicy(config);
+  const small = await createPolicy(config, { sampleBatchSize: 2 });
+  const opts = { maxNewTokens: 8, temperature: 1, topP: 0.9, stopTokens: [3], seed: 9 };
+  const a = await big.sample(prompts, opts);
+  assert.deepEqual((await small.sample(prompts, opts)).responses, a.responses);
+  // Prompt 0 alone with stream offset 0 draws what it drew in the batch.
+  assert.deepEqual((await big.sample([prompts[0]], opts)).responses[0], a.responses[0]);
+  big.dispose();
+  small.dispose();
+});

@@ -62,3 +62,27 @@ describe('math verifier on MATH-500 answers', () => {
     assert.ok(matches.length <= pairs / 200, `${matches.length} of ${pairs} distinct pairs matched:\n${matches.join('\n')}`);
   });
 });
+
+describe('math verifier on DeepScaleR worked solutions', () => {
+  const file = fs.existsSync(path.resolve(__dirname, '../../../../shared/data/math/deepscaler.jsonl'))
+    ? path.resolve(__dirname, '../../../../shared/data/math/deepscaler.jsonl')
+    : '/work/shared/data/math/deepscaler.jsonl';
+
+  it('the last \\boxed{} of each solution agrees with the dataset answer (a real-world false-negative rate)', () => {
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer?: unknown; solution?: unknown });
+    let agree = 0;
+    const disagree: string[] = [];
+    for (const r of rows) {
+      if (typeof r.answer !== 'string' || typeof r.solution !== 'string' || !r.solution.includes('\\boxed')) continue;
+      const v = verifyMath(r.answer, r.solution, { boxedOnly: true });
+      // Many AMC solutions box only the choice letter; those cannot agree with a numeric answer.
+      if (/^\s*(?:\\text(?:bf)?\{)?\(?[A-E]\)?\}?\s*$/.test(v.extracted ?? '')) continue;
+      if (v.correct) agree++;
+      else disagree.push(`${JSON.stringify(r.answer)} vs ${JSON.stringify(v.extracted)}: ${v.reason}`);
+    }
+    const total = agree + disagree.length;
+    assert.ok(total > 1000, `only ${total} solutions with a boxed value`);
+    // The rest are genuine disagreements in the data (a different value boxed), checked by hand.
+    assert.ok(agree / total >= 0.97, `agreement ${agree}/${total}:\n${disagree.join('\n')}`);
+  });
+});

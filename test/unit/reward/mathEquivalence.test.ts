@@ -21,6 +21,7 @@ const MUST_MATCH: Record<string, Case[]> = {
   'x = value': [['x=3', '3'], ['3', 'x = 3'], ['y = 2x+1', '2x+1'], ['k=5', '5'], ['f(x)=x^2', 'x^2']],
   tuples: [['(1,2)', '(1, 2)'], ['(1,-2)', '\\left(1,-2\\right)'], ['(\\frac12, 3)', '(0.5,3)']],
   sets: [['\\{1,2,3\\}', '\\{3,2,1\\}'], ['1, 2', '2, 1'], ['\\{1,2\\}', '1,2'], ['x=1, 2', '2, 1']],
+  'intervals and inequalities': [['(3,\\infty)', 'x>3'], ['(-\\infty,2]', 'x\\le 2'], ['(2,5]', '2<x\\le5'], ['(2,5]', '5\\ge x>2'], ['[1,2]', 'x\\in[1,2]']],
   intervals: [['(-\\infty, 3]', '(-\\infty,3]'], ['[1,2)', '\\left[1, 2\\right)'], ['(-\\infty,-1)\\cup(1,\\infty)', '(1,\\infty)\\cup(-\\infty,-1)']],
   'symbolic expressions': [['x^2+2x+1', '(x+1)^2'], ['\\frac{x^2-1}{x-1}', 'x+1'], ['\\sin^2x+\\cos^2x', '1'], ['2\\sin x\\cos x', '\\sin(2x)'], ['\\sqrt{1/n}', '\\frac1{\\sqrt n}'], ['ab', 'ba'], ['\\frac{a+b}{2}', '\\frac{a}{2}+\\frac{b}{2}']],
   equations: [['3x-y+13=0', '6x-2y+26=0'], ['y=2x+1', '2x-y+1=0'], ['x>3', '3<x'], ['x\\ge 2', '2\\le x']],
@@ -30,6 +31,8 @@ const MUST_MATCH: Record<string, Case[]> = {
   'complex numbers': [['3+2i', '2i+3'], ['\\frac{1+i}{2}', '\\frac12+\\frac{i}{2}']],
   'functions': [['\\log_2 8', '3'], ['\\ln(e^2)', '2'], ['\\binom{5}{2}', '10'], ['\\dbinom{10}{3}', '120'], ['5!', '120'], ['|-3|', '3'], ['\\lfloor 2.5\\rfloor', '2']],
   'base notation': [['1011_2', '1011_{2}']],
+  'multiple-choice labels next to the value': [['26', '\\textbf{(A)}\\ 26'], ['40', '40\\textbf{ (B)}'], ['16089', '16089\\textbf{(B)}'], ['(C)', '\\textbf{(C)}\\ 28'], ['\\frac13', '\\textbf{(C)}\\hspace{.05in}\\frac{1}{3}']],
+  'words and odd spellings': [['9 and -7', '9\\text{ and }-7'], ['2, 3, or 4', '4, 3, 2'], ['-13.5', '{-}13.5'], ['\\$2.50', '\\textdollar 2.50'], ['245 yd.', '\\text{245 yd.}'], ['143', '= 143']],
 };
 
 const MUST_NOT_MATCH: Record<string, Case[]> = {
@@ -37,6 +40,7 @@ const MUST_NOT_MATCH: Record<string, Case[]> = {
   'equations with other right-hand sides (Math-Verify #14)': [['n=2,3,4', 'n=1,2,3'], ['x=2', 'x=3'], ['y=2x+1', 'y=2x-1']],
   'tiny values that floats cannot separate (#14)': [['\\frac{1}{2004!}', '\\frac{1}{2006!}'], ['\\frac{1}{2004!}', '0']],
   'different lines both "= 0" (#60)': [['3x-y+13=0', '3x+4y+14=0']],
+  'inequalities are intervals with their own brackets': [['(3,\\infty)', 'x\\ge3'], ['(2,5]', '2\\le x\\le5'], ['(3,\\infty)', 'x<3']],
   'brackets must match': [['(1,2)', '[1,2]'], ['(1,2]', '(1,2)'], ['(1,2)', '(2,1)'], ['(1,2)', '1,2']],
   'different sets': [['\\{1,2\\}', '\\{1,2,3\\}'], ['1+\\sqrt2, 1-\\sqrt2', '1\\pm\\sqrt3']],
   'large exact numbers': [['2^{100}', '2^{100}+1'], ['12345678901234567890', '12345678901234567891']],
@@ -50,6 +54,7 @@ const MUST_NOT_MATCH: Record<string, Case[]> = {
   'base notation is not decimal': [['1011_2', '11']],
   'infinity': [['\\infty', '10^{400}'], ['-\\infty', '\\infty']],
   'empty answer': [['2', '']],
+  'multiple-choice labels': [['(B)', '\\textbf{(C)}\\ 26'], ['26', '\\textbf{(A)}\\ 27']],
   'matrices': [['\\begin{pmatrix}1\\\\2\\end{pmatrix}', '\\begin{pmatrix}2\\\\1\\end{pmatrix}'], ['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1\\\\2\\end{pmatrix}']],
   'tiny values beyond float range': [['e^{-40}', 'e^{-41}']],
 };

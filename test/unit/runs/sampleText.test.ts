@@ -27,6 +27,10 @@ describe('sample documents', () => {
     assert.equal(runDataset(withDataset), '/d/curated.jsonl');
     assert.equal(runDataset(recipeOnly), 'builtin:acereason');
     assert.equal(runDataset(path.join(tmp, 'missing.json')), 'builtin:demo');
+    const files = path.join(tmp, 'c.json');
+    fs.writeFileSync(files, JSON.stringify({ recipe: { name: 'acereason', data: { source: 'files', math: '/d/m.jsonl', code: '/d/c.jsonl' } } }));
+    assert.equal(runDataset(files, 'code'), '/d/c.jsonl');
+    assert.equal(runDataset(files, 'math'), '/d/m.jsonl');
   });
 
   test('a math sample opens as Markdown with prompt, response and extracted answer', () => {

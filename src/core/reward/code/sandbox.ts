@@ -158,8 +158,8 @@ export class CodeSandbox {
   /** Resolves the interpreter and starts one worker; reports what is in force. */
   async info(): Promise<SandboxInfo> {
     this.prepare();
-    const first = this.workers[0] ?? this.addWorker();
-    const hello = await first.ready();
+    if (this.workers.length === 0) this.idle.push(this.addWorker());
+    const hello = await this.workers[0].ready();
     return {
       python: this.python!.path, pythonHow: this.python!.how, pythonVersion: this.python!.version,
       node: this.nodePath(), isolation: this.isolation!, worker: hello,

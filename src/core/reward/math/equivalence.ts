@@ -8,7 +8,7 @@ import { compileLatexCached, evaluate, UnsupportedExpression, type CompiledExpre
 import { TranslateError } from './latexToMathjs';
 import { canonicalText, choiceLabel, normalizeAnswer, splitChoiceLabel, MAX_ANSWER_CHARS } from './normalize';
 import * as Q from './rational';
-import { parseAnswer, type Answer } from './structure';
+import { isNamedValue, parseAnswer, relationAsInterval, type Answer } from './structure';
 import * as V from './value';
 
 export interface EquivalenceOptions {
@@ -78,6 +78,11 @@ class Comparer {
       if (rel.op === '=' && isNamedValue(rel.lhs)) {
         const r = this.answers(rel === g ? { kind: 'expr', source: rel.rhs } : other, rel === g ? other : { kind: 'expr', source: rel.rhs });
         return r.equal ? yes(`${r.reason} (ignoring '${rel.lhs} =')`) : r;
+      }
+      const asInterval = other.kind === 'list' && other.open !== '' && other.open !== '{' ? relationAsInterval(rel) : undefined;
+      if (asInterval) {
+        const r = rel === g ? this.answers(asInterval, other) : this.answers(other, asInterval);
+        return r.equal ? yes(`${r.reason} (reading ${rel.source} as an interval)`) : r;
       }
       return no(`one answer is a relation (${rel.source}) and the other is not`);
     }
@@ -260,11 +265,6 @@ class Comparer {
     }
     return no(`${shortValue(a)} ≠ ${shortValue(b)}${where}`);
   }
-}
-
-/** `x`, `y_1`, `\alpha`, `f(x)`: a name whose "name = value" form can be compared by its value. */
-function isNamedValue(lhs: string): boolean {
-  return /^(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:'*)(?:\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?$/.test(lhs.trim());
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

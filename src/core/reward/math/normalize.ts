@@ -26,12 +26,14 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   let s = raw.trim();
   if (s.length > MAX_ANSWER_CHARS) return { text: s, percent: false };
   s = s.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/^\\\[|\\\]$/g, '');
-  s = s.replace(/\\\$/g, '').replace(/\$/g, '');
+  s = s.replace(/\\\$|\\textdollar(?![A-Za-z])/g, '').replace(/\$/g, '');
+  s = s.replace(/\{([-+])\}/g, '$1');
   s = s.replace(/\\(?:boxed|fbox)\s*\{/g, '{');
   s = s.replace(/\\[dtc]frac(?![A-Za-z])/g, '\\frac').replace(/\\[dt]binom(?![A-Za-z])/g, '\\binom');
   s = s.replace(/\\(?:left|right)\s*\./g, '');
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![A-Za-z])/g, '');
-  s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle)(?![A-Za-z])/g, '');
+  s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle|small|normalsize|large)(?![A-Za-z])/g, '');
+  s = s.replace(/\\[hv]space\*?\s*\{[^{}]*\}/g, ' ');
   // Thousands separators written with thin spaces or {,}: 1\,000 and 1{,}000 mean 1000.
   for (let k = 0; k < 3; k++) s = s.replace(/(\d)(?:\\,|\\!|\\ |~|\{,\}|\\;)(?=\d{3}(?!\d))/g, '$1');
   // Row breaks (\\) must survive the removal of spacing commands such as \ and \,.
@@ -54,9 +56,10 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
   s = s.replace(TRAILING_UNIT_RE, '');
   s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
+  s = s.replace(/^=\s*/, '');
   // "9 and -7", "2, 3, or 4": words joining answers are list separators.
   s = s.replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ',');
-  if (/^[A-Za-z]\s*\\in\s+/.test(s)) s = s.replace(/^[A-Za-z]\s*\\in\s+/, '');
+  s = s.replace(/^[A-Za-z]\s*\\in(?![A-Za-z])\s*/, '');
   return { text: s, percent };
 }
 
@@ -66,7 +69,7 @@ function isUnit(text: string): boolean {
 
 const CHOICE_LABEL = /^\(([A-E])\)$/;
 const LEADING_CHOICE = /^\(([A-E])\)\s*(?=\S)/;
-const TRAILING_CHOICE = /(?<=\S)\s+\(([A-E])\)$/;
+const TRAILING_CHOICE = /(?:(?<=\S)\s+|(?<=[\d}]))\(([A-E])\)$/;
 
 /** A multiple-choice label alone, "(C)" or "C": its letter; otherwise undefined. */
 export function choiceLabel(s: string): string | undefined {

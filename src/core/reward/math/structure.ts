@@ -138,29 +138,49 @@ export function parseAnswer(s: string, depth = 0): Answer {
     };
   }
 
-  let relationOp: RelationOp | undefined;
-  let swap = false;
-  let relationCount = 0;
+  const ops: Array<{ op: RelationOp; swap: boolean }> = [];
   const sides = splitTopLevel(s, (t, i) => {
     const rest = t.slice(i, i + 12);
-    for (const [re, op, flip] of RELATIONS) {
+    for (const [re, op, swap] of RELATIONS) {
       const m = re.exec(rest);
       if (m) {
-        relationOp = op;
-        swap = flip;
-        relationCount++;
+        ops.push({ op, swap });
         return m[0].length;
       }
     }
     return 0;
-  });
-  if (relationCount === 1 && relationOp) {
-    const [l, r] = sides.map((x) => x.trim());
-    if (l && r) return { kind: 'relation', source: s, op: relationOp, lhs: swap ? r : l, rhs: swap ? l : r };
+  }).map((x) => x.trim());
+  if (ops.length === 1 && sides[0] && sides[1]) {
+    const [{ op, swap }] = ops;
+    return { kind: 'relation', source: s, op, lhs: swap ? sides[1] : sides[0], rhs: swap ? sides[0] : sides[1] };
   }
-  if (relationCount > 1) return { kind: 'text', source: s };
+  if (ops.length === 2 && isNamedValue(sides[1]) && ops.every((o) => o.op !== '=' && o.op !== '!=') && ops[0].swap === ops[1].swap) {
+    // 2 < x \le 5 is the interval (2, 5]; 5 \ge x > 2 too.
+    const [lo, hi, loOp, hiOp] = ops[0].swap ? [sides[2], sides[0], ops[1].op, ops[0].op] : [sides[0], sides[2], ops[0].op, ops[1].op];
+    return interval(s, lo, loOp === '<' ? '(' : '[', hi, hiOp === '<' ? ')' : ']', depth);
+  }
+  if (ops.length > 1) return { kind: 'text', source: s };
 
   return looksLikeText(s) ? { kind: 'text', source: s } : { kind: 'expr', source: s };
+}
+
+function interval(source: string, lo: string, open: string, hi: string, close: string, depth: number): Answer {
+  return { kind: 'list', source, open, close, items: [parseAnswer(lo, depth + 1), parseAnswer(hi, depth + 1)] };
+}
+
+/** x < 3 as an interval, when one side is a variable and the other a value: (-\infty, 3). */
+export function relationAsInterval(rel: Extract<Answer, { kind: 'relation' }>): Answer | undefined {
+  if (rel.op !== '<' && rel.op !== '<=') return undefined;
+  const closing = rel.op === '<' ? ')' : ']';
+  const opening = rel.op === '<' ? '(' : '[';
+  if (isNamedValue(rel.lhs) && !isNamedValue(rel.rhs)) return interval(rel.source, '-\\infty', '(', rel.rhs, closing, 0);
+  if (isNamedValue(rel.rhs) && !isNamedValue(rel.lhs)) return interval(rel.source, rel.lhs, opening, '\\infty', ')', 0);
+  return undefined;
+}
+
+/** `x`, `y_1`, `\alpha`, `f(x)`: a name whose "name = value" form can be compared by its value. */
+export function isNamedValue(lhs: string): boolean {
+  return /^(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:'*)(?:\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?$/.test(lhs.trim());
 }
 
 const MATH_WORDS = /^(?:arcsin|arccos|arctan|sinh|cosh|tanh|sqrt|sin|cos|tan|sec|csc|cot|log|exp|ln|pi|infty|frac|binom|cdot|times|div|text|mathrm|operatorname|alpha|beta|gamma|delta|theta|lambda|sigma|omega|phi|varphi|epsilon|varepsilon|rho|tau|mu|nu|xi|zeta|eta|kappa|psi|chi|iota|lfloor|rfloor|lceil|rceil|lvert|rvert|vert)$/;
