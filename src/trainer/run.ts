@@ -31,6 +31,7 @@ import { decontaminate } from './tasks/curate';
 import { loadTaskData, type TaskData } from './tasks/load';
 
 type Domain = PromptRecord['domain'];
+export const RESOLVED_RECIPE_FILE = 'recipe.json';
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('') + '\n\t';
 
 export async function runTraining(req: StartRunRequest, ctx: RunContext): Promise<'finished' | 'stopped'> {
@@ -50,6 +51,8 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
   fs.mkdirSync(paths.dir, { recursive: true });
   if (inPlace) log.restore(resume!.state.log);
   else if (fs.existsSync(paths.metrics) && fs.statSync(paths.metrics).size > 0) throw new Error(`run folder ${paths.dir} already has metrics; use --resume ${paths.dir} or a new run id`);
+  // The resolved recipe on its own, so `acereason train --resume <run>` needs no other argument.
+  writeJsonAtomic(path.join(paths.dir, RESOLVED_RECIPE_FILE), recipe);
   writeJsonAtomic(paths.config, { recipe, phase: req.phase ?? 'all', seed: recipe.seed, runId: req.runId, resumedFrom: resume?.dir, backend: currentBackend()?.name });
   log.status('running', { step: resume && inPlace ? resume.state.step : 0 });
   ctx.emit({ type: 'status', runId: req.runId, status: 'running' });

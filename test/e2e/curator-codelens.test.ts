@@ -118,6 +118,10 @@ describe('curator and CodeLens in code-server', { timeout: 300_000 }, () => {
       const box = studio.page.locator('.quick-input-widget .quick-input-box input');
       await box.waitFor({ state: 'visible', timeout: 15_000 });
       await box.fill(path.join(studio.workspaceDir, 'data', 'math.jsonl'));
+      // It checks the typed path asynchronously; Enter before that is refused as "a path that exists".
+      const refused = studio.page.locator('.quick-input-widget', { hasText: 'Please enter a path that exists' });
+      await refused.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+      await studio.page.waitForTimeout(500);
       await studio.page.keyboard.press('Enter');
       // Domain (detected: math, listed first), then "No benchmark files".
       for (const expected of [/math/, /No benchmark files/]) {

@@ -56,6 +56,23 @@ test('a curation output from the real pipeline loads with kept and removed promp
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a prompt kept by a keep label shows the removals it overrode, in the detail only', async () => {
+  const dir = tempDir();
+  const train = path.join(dir, 'train.jsonl');
+  fs.writeFileSync(train, JSON.stringify({ id: 'mc', problem: 'Which of the following is prime? (A) 4 (B) 6 (C) 7 (D) 8 (E) 9', answer: 'C' }) + '\n');
+  const labels = path.join(dir, 'labels.jsonl');
+  fs.writeFileSync(labels, JSON.stringify({ id: 'mc', decision: 'keep', time: '2026-11-22T04:00:00Z' }) + '\n');
+  const out = path.join(dir, 'out');
+  await runCuration({ domain: 'math', inputs: [train], labelsFile: labels, outDir: out });
+  const ds = await loadCuratorDataset(out);
+  const entry = ds.entries[0];
+  assert.equal(entry.status, 'kept');
+  assert.ok(entry.removals.some((r) => /multiple-choice/.test(r.reason) && /^overridden by a keep label/.test(r.detail ?? '')), JSON.stringify(entry.removals));
+  assert.deepEqual(toRow(entry, null, measuredOf(entry)).reasons, []);
+  assert.ok(toDetail(entry, null, measuredOf(entry), []).removals.length > 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('a plain code dataset loads uncurated, with row text and detail tests capped for the protocol', { skip: !fs.existsSync(PROBLEMS) && 'shared data absent' }, async () => {
   assert.equal(await detectDomain(PROBLEMS), 'code');
   const ds = await loadCuratorDataset(PROBLEMS);

@@ -10,7 +10,7 @@ export interface DetailActions {
 
 export function renderDetail(pane: HTMLElement, d: PromptDetail, actions: DetailActions): void {
   clear(pane);
-  const statusText = d.status === 'kept' ? 'Kept by the pipeline'
+  const statusText = d.status === 'kept' ? (d.removals.length ? 'Kept: a keep label overrode the pipeline' : 'Kept by the pipeline')
     : d.status === 'removed' ? 'Removed by the pipeline' : 'Not curated (plain dataset)';
   pane.append(
     h('div', { class: 'detail-head' },

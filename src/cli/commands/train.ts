@@ -8,7 +8,7 @@ import type { StartRunRequest, TrainerMessage } from '../../core/protocol/traine
 import { resolvePreference, selectBackend } from '../../trainer/backend';
 import type { RunContext } from '../../trainer/context';
 import { missingData, resolveRecipe } from '../../trainer/rl/resolveRecipe';
-import { runTraining } from '../../trainer/run';
+import { RESOLVED_RECIPE_FILE, runTraining } from '../../trainer/run';
 import { CliError, type CliCommand, type CliIO } from '../command';
 
 const USAGE = `Usage: acereason train --recipe <preset|file.json> [options]
@@ -17,7 +17,8 @@ Runs the AceReason recipe: curate → SFT warm-up → math RL stages (growing le
 evaluating held-out pass@1 before RL and after every stage, then writes report.html / report.md.
 
 Options:
-  --recipe <name|file>   preset (demo, acereason) or a recipe JSON file (default: demo)
+  --recipe <name|file>   preset (demo, acereason) or a recipe JSON file (default: demo, or the
+                         resumed run's own recipe.json)
   --seed N               override the recipe's seed
   --out DIR              runs folder (default: ./.acereason/runs)
   --run-id ID            run folder name (default: a timestamped id)
@@ -75,7 +76,7 @@ export const command: CliCommand = {
     try {
       parsed = parseArgs({
         args, allowPositionals: false, options: {
-          recipe: { type: 'string', default: 'demo' }, seed: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
+          recipe: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
           phase: { type: 'string', default: 'all' }, resume: { type: 'string' }, dataset: { type: 'string' }, backend: { type: 'string' },
           plan: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false },
         },
@@ -91,7 +92,9 @@ export const command: CliCommand = {
       seed = Number(v.seed);
       if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer (got '${v.seed}')`);
     }
-    const recipeArg = v.recipe!.includes('/') || v.recipe!.endsWith('.json') ? path.resolve(io.cwd, v.recipe!) : v.recipe!;
+    // Resuming without --recipe continues with the recipe the run was started with.
+    const recipeName = v.recipe ?? (v.resume ? path.join(path.resolve(io.cwd, v.resume), RESOLVED_RECIPE_FILE) : 'demo');
+    const recipeArg = recipeName.includes('/') || recipeName.endsWith('.json') ? path.resolve(io.cwd, recipeName) : recipeName;
     let recipe;
     try {
       recipe = resolveRecipe(recipeArg, { seed, dataset: v.dataset ? path.resolve(io.cwd, v.dataset) : undefined });

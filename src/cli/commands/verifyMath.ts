@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CliError, type CliCommand } from '../command';
-import { DEFAULT_POOL_TIMEOUT_MS, DEFAULT_RELATIVE_TOLERANCE, MathVerifierPool, verifyMath as verifyResponse, verifyMathAnswer, type MathVerdict, type MathVerifyOptions } from '../../core/reward/math';
+import { DEFAULT_POOL_TIMEOUT_MS, DEFAULT_RELATIVE_TOLERANCE, MathVerifierPool, verifyMath as verifyResponse, verifyMathAnswer, type MathVerifyOptions } from '../../core/reward/math';
+import { gradeMathJob, mathJobResult, parseMathJobLine, type MathGrader, type MathJob } from '../../core/reward/math/job';
 
 const USAGE = `Usage: acereason verify math --input FILE|- [--tolerance R] [--timeout-ms N] [--workers N] [--boxed-only]
 
@@ -22,28 +23,6 @@ every line has been processed.
   --timeout-ms N      hard wall-clock limit per check, default ${DEFAULT_POOL_TIMEOUT_MS}
   --workers N         worker threads, default 2; 0 checks in this thread (budgeted, no hard limit)
   --boxed-only        only \\boxed{}/\\fbox{} answers count (no "the answer is" / last $…$ fallbacks)`;
-
-interface Job {
-  gold: string;
-  text: string;
-  kind: 'response' | 'pred';
-}
-
-function parseLine(text: string): Job {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message}`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
-  const o = value as Record<string, unknown>;
-  if (typeof o.gold !== 'string') throw new Error(`field "gold" must be a string${o.gold === undefined ? ' (missing)' : `, got ${typeof o.gold}`}`);
-  if (typeof o.response === 'string') return { gold: o.gold, text: o.response, kind: 'response' };
-  if (typeof o.pred === 'string') return { gold: o.gold, text: o.pred, kind: 'pred' };
-  if (o.response !== undefined || o.pred !== undefined) throw new Error('field "response" or "pred" must be a string');
-  throw new Error('needs a string field "response" or "pred"');
-}
 
 function positive(value: string | undefined, flag: string, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
@@ -94,10 +73,10 @@ export const verifyMath: CliCommand = {
     }
 
     const pool = workers > 0 ? new MathVerifierPool({ size: Math.floor(workers), timeoutMs, verify: opts }) : undefined;
-    const check = (job: Job): Promise<MathVerdict> => {
-      if (pool) return job.kind === 'pred' ? pool.verifyAnswer(job.gold, job.text) : pool.verify(job.gold, job.text);
-      const syncOpts = { ...opts, timeMs: timeoutMs };
-      return Promise.resolve(job.kind === 'pred' ? verifyMathAnswer(job.gold, job.text, syncOpts) : verifyResponse(job.gold, job.text, syncOpts));
+    const syncOpts = { ...opts, timeMs: timeoutMs };
+    const grader: MathGrader = pool ?? {
+      verify: async (gold, response) => verifyResponse(gold, response, syncOpts),
+      verifyAnswer: async (gold, pred) => verifyMathAnswer(gold, pred, syncOpts),
     };
 
     // Lines are checked concurrently but written in input order; the window bounds memory.
@@ -112,14 +91,14 @@ export const verifyMath: CliCommand = {
       for await (const line of rl) {
         lineNo++;
         const n = lineNo;
-        let job: Job | undefined;
+        let job: MathJob | undefined;
         try {
           if (line.trim() === '') throw new Error('empty line');
-          job = parseLine(line);
+          job = parseMathJobLine(line);
         } catch (e) {
           inFlight.push(Promise.resolve(JSON.stringify({ error: `line ${n}: ${(e as Error).message}`, line: n })));
         }
-        if (job) inFlight.push(check(job).then((v) => JSON.stringify({ correct: v.correct, extracted: v.extracted, reason: v.reason })));
+        if (job) inFlight.push(gradeMathJob(grader, job).then((v) => JSON.stringify(mathJobResult(v))));
         while (inFlight.length >= window) await write(await inFlight.shift()!);
       }
       while (inFlight.length > 0) await write(await inFlight.shift()!);

@@ -82,7 +82,7 @@ async function loadCurationOutput(dir: string, name: string): Promise<CuratorDat
     const domain = await detectDomain(curated);
     const loaded = await loadDataset([curated], { domain });
     out.problems.push(...loaded.skipped);
-    for (const record of loaded.records) out.entries.push({ record, status: 'kept', removals: [] });
+    for (const record of loaded.records) out.entries.push({ record, status: 'kept', removals: overriddenRemovals(record, curated) });
   }
   if (fs.existsSync(removed)) await readRemoved(removed, out);
   return withIndex(out);
@@ -134,6 +134,20 @@ async function readRemoved(file: string, out: CuratorDataset): Promise<void> {
         out.problems.push({ file, line: g.line, field: (e as { field?: string }).field, error: (e as Error).message });
       }
     }
+  }
+}
+
+/**
+ * A prompt the researcher labelled "keep" survives steps that would have removed it; the pipeline
+ * records those reasons in meta.overriddenRemovals, and the curator shows them as overridden.
+ */
+function overriddenRemovals(record: PromptRecord, file: string): RemovalDetail[] {
+  const raw = record.meta?.overriddenRemovals;
+  if (!Array.isArray(raw) || raw.length === 0) return [];
+  try {
+    return parseReasons(raw, file, 0).map((r) => ({ ...r, detail: `overridden by a keep label${r.detail ? ` — ${r.detail}` : ''}`.slice(0, 5000) }));
+  } catch {
+    return [];
   }
 }
 
@@ -205,7 +219,8 @@ export function toRow(entry: CuratorEntry, label: RowLabel | null, measured: Mea
     domain: r.domain,
     text: r.problem.slice(0, ROW_TEXT_CHARS),
     status: entry.status,
-    reasons: entry.removals.map((x) => x.reason).slice(0, 100),
+    // Only the reasons that removed it: reasons a keep label overrode show in the detail pane.
+    reasons: entry.status === 'removed' ? entry.removals.map((x) => x.reason).slice(0, 100) : [],
     label,
     difficulty: measured.difficulty,
     passRate: measured.passRate,

@@ -90,7 +90,8 @@ test('huge output → OLE', async () => {
 
 test('deep recursion → RE, and the worker does not crash', async () => {
   await hostile('RecursionError', { code: 'def f(n):\n    return f(n + 1) + 1\nf(0)' }, ['RE']);
-  await hostile('C stack overflow', { code: 'import sys\nsys.setrecursionlimit(10 ** 8)\ndef f(n):\n    return f(n + 1) + 1\nf(0)' }, ['RE', 'MLE']);
+  // Python 3.11 keeps Python frames off the C stack; nested containers still recurse in C.
+  await hostile('C stack overflow', { code: 'import sys\nsys.setrecursionlimit(10 ** 8)\nx = []\nfor _ in range(2 * 10 ** 5):\n    x = [x]\nprint(len(repr(x)))', timeoutS: 6 }, ['RE']);
 });
 
 test('writing outside the scratch dir fails and leaves no file', async () => {
@@ -113,8 +114,10 @@ test('writing outside the scratch dir fails and leaves no file', async () => {
   for (const t of targets) assert.equal(fs.existsSync(t), false, `${t} must not exist`);
   const checks = await hostile('write outside', { code: `${code}` }, ['RE', 'WA']);
   assert.ok(checks);
+  // The host's /tmp is masked by a private tmpfs (a write to /tmp/x lands there and is wiped after
+  // the test, which \`hostile\` checks); the world-writable host dir and the working tree stay out of reach.
   if (info.isolation.dropPrivileges && info.isolation.mountNamespace) {
-    assert.equal(r.stdout.trim(), '[]', `no target was writable from the sandbox: ${r.stdout}`);
+    assert.ok(!r.stdout.includes(targets[0]) && !r.stdout.includes(targets[2]), `a host path was writable from the sandbox: ${r.stdout}`);
   }
 });
 
@@ -172,13 +175,13 @@ test('a daemon that tries to outlive the test is killed', async () => {
     'time.sleep(0.2)',
     'print("parent done")',
   ].join('\n');
-  const r = await sandbox.runTests({ code, tests: [{ input: '', output: 'parent done' }] });
+  const r = await sandbox.runTests({ code, timeoutS: 5, tests: [{ input: '', output: 'parent done' }] });
   assert.equal(r.tests[0].status, 'AC', JSON.stringify(r.tests[0]));
   assert.deepEqual(processesWithMarker(marker), [], 'the daemon is gone');
-  await hostile('daemon (then fails on purpose)', { code: `${code}\nraise SystemExit(1)` }, ['RE'], marker);
+  await hostile('daemon (then fails on purpose)', { code: `${code}\nraise SystemExit(1)`, timeoutS: 5 }, ['RE'], marker);
 });
 
 test('JavaScript: infinite loop → TLE, heap bomb → MLE', async () => {
   await hostile('js busy loop', { code: 'while (true) {}', language: 'javascript' }, ['TLE']);
-  await hostile('js heap bomb', { code: 'const a = []; while (true) a.push(new Array(1e6).fill(1));', language: 'javascript' }, ['MLE']);
+  await hostile('js heap bomb', { code: 'const a = []; while (true) a.push(new Array(1e6).fill(1));', language: 'javascript', memoryMb: 96, timeoutS: 6 }, ['MLE']);
 });

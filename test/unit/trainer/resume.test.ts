@@ -57,7 +57,7 @@ test('SIGKILL after a checkpoint, resume → same metrics, samples and weights a
   assert.ok(fs.existsSync(marker), 'the run exited before its first RL checkpoint');
   assert.equal(fs.existsSync(path.join(killedDir, 'report.html')), false, 'the run finished before it could be killed');
 
-  const resumed = train(['--resume', killedDir, '--recipe', recipe, '--quiet']);
+  const resumed = train(['--resume', killedDir, '--quiet']); // the run's own recipe.json is used
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stdout, /resuming killed from .*checkpoints/);
 
