@@ -2,6 +2,7 @@
 // KV cache), next to the backend's plain matmul GFLOP/s measured in the same run (the baseline: the
 // fraction of matmul peak a training step reaches), and the two-core speed-up over one process.
 // The machine may be shared: the load average is printed with the figures.
+import fs from 'node:fs';
 import os from 'node:os';
 import { selectBackend, tf } from '../src/trainer/backend';
 import { createPolicy, type PolicyConfig, type SampleOptions, type TrainSequence } from '../src/trainer/model';
@@ -125,4 +126,15 @@ export async function run(): Promise<void> {
     policy.dispose();
   }
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (os.loadavg()[0] > os.cpus().length && autogroupEnabled()) {
+    console.log('note: the machine is busier than its core count and the kernel schedules by session (sched_autogroup), so a second thread of this process gets no extra CPU share; the two-core figures only mean something on an idle machine');
+  }
+}
+
+function autogroupEnabled(): boolean {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
 }

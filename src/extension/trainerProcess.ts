@@ -6,13 +6,20 @@ import { parseTrainerMessage, type HostMessage, type TrainerMessage } from '../c
 
 /** How long to wait after the child exits for its remaining output before reporting the exit. */
 const STDIO_DRAIN_MS = 200;
+/**
+ * Silence after which a live trainer is declared hung and killed. A death is noticed at once (the
+ * exit event); this only catches a process that is alive but stuck. A single TensorFlow.js op on
+ * wasm can hold the trainer's event loop for seconds on a busy 2-core machine, so a 2 s limit
+ * would kill healthy runs (seen in the end-to-end test during the SFT warm-up).
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 20_000;
 
 export interface TrainerProcessOptions {
   /** Path of dist/trainer.js. */
   script: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** The trainer is declared hung when no message arrives for this long (default 2000 ms). */
+  /** The trainer is declared hung when no message arrives for this long (default DEFAULT_HEARTBEAT_TIMEOUT_MS). */
   heartbeatTimeoutMs?: number;
   /** How many log lines to keep for crash reports (default 40). */
   logTailLines?: number;
@@ -95,7 +102,7 @@ export class TrainerProcess extends EventEmitter<TrainerProcessEvents> {
       const timer = setTimeout(report, STDIO_DRAIN_MS);
       child.once('close', report);
     });
-    const timeout = this.opts.heartbeatTimeoutMs ?? 2000;
+    const timeout = this.opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
     this.watchdog = setInterval(() => {
       // Before `hello` the trainer is loading TensorFlow.js; give it longer than a heartbeat.
       const limit = this.hello ? timeout : Math.max(timeout, 60_000);

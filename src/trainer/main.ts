@@ -1,7 +1,8 @@
 // The trainer process. Forked by the extension host (child_process.fork, IPC channel): every
 // message in either direction is a `core/protocol/trainer` union member, validated on receipt.
-// Sends `hello` once the TensorFlow.js backend is chosen, then a heartbeat every 500 ms so the host
-// notices a hung or dead trainer within 2 s.
+// Sends `hello` once the TensorFlow.js backend is chosen, then a heartbeat every 500 ms. The host
+// notices a dead trainer at once (exit event) and a hung one after DEFAULT_HEARTBEAT_TIMEOUT_MS of
+// silence (src/extension/trainerProcess.ts): long synchronous work must yield well within that.
 import fs from 'node:fs';
 import { parseHostMessage, type StartRunRequest, type TrainerMessage } from '../core/protocol/trainer';
 import { runPaths } from '../core/runs/layout';

@@ -270,9 +270,11 @@ export class Studio {
   /**
    * Runs a command by its palette title (e.g. "AceReason: Start Math RL"): F1, type, pick the row
    * with exactly that label. If the command then shows quick picks or input boxes, Enter accepts
-   * each one's default (first item), up to `acceptQuickPicks` of them (default 3).
+   * each one's default (first item), up to `acceptQuickPicks` of them (default 3; pass 0 for a
+   * command known to show none, which also skips the wait for a first pick, up to
+   * `firstQuickPickWaitMs`, default 5 s).
    */
-  async runCommand(title: string, opts: { acceptQuickPicks?: number; timeoutMs?: number } = {}): Promise<void> {
+  async runCommand(title: string, opts: { acceptQuickPicks?: number; firstQuickPickWaitMs?: number; timeoutMs?: number } = {}): Promise<void> {
     const timeout = opts.timeoutMs ?? 30_000;
     const widget = this.page.locator('.quick-input-widget');
     const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) }).first();
@@ -298,7 +300,9 @@ export class Studio {
       return !w || w.offsetParent === null || getComputedStyle(w).display === 'none' || !input || input.value !== ${JSON.stringify(`>${title}`)};
     })()`, undefined, { timeout, polling: 50 });
     for (let accepted = 0; accepted < (opts.acceptQuickPicks ?? 3); accepted++) {
-      const shown = await widget.waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false);
+      // The first pick can take a while: the command may first activate the extension.
+      const waitMs = accepted === 0 ? opts.firstQuickPickWaitMs ?? 5000 : 1500;
+      const shown = await widget.waitFor({ state: 'visible', timeout: waitMs }).then(() => true, () => false);
       if (!shown) return;
       // Let a list that is still loading show its first item before accepting it.
       await this.page.waitForTimeout(300);

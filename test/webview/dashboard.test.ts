@@ -35,6 +35,7 @@ describe('dashboard webview', () => {
   test('charts gain points as steps arrive, on every chart', async () => {
     await d.post(reset());
     assert.equal(await attrOf(d, 'reward', 'data-points'), '0');
+    assert.deepEqual(await d.page.$$eval('#filter-stage option', (os) => os.map((o) => o.textContent)), ['All stages']);
     await d.post({ type: 'metrics', key: KEY, metrics: syntheticMetrics(20) });
     await waitRows(d, 'reward', 20);
     for (const chart of ['reward', 'heldout', 'length', 'entropy', 'gradnorm', 'throughput']) {
@@ -89,6 +90,7 @@ describe('dashboard webview', () => {
     assert.ok(text.includes('<svg onload=alert(6)>'));
     const stageOptions = await d.page.$$eval('#filter-stage option', (os) => os.map((o) => o.textContent));
     assert.ok(stageOptions.includes('<script>alert(4)</script>'));
+    assert.equal(stageOptions[0], 'All stages');
   });
 
   test('samples filter by stage and by right/wrong', async () => {

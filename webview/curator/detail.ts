@@ -3,8 +3,9 @@
 import type { PromptDetail, Rollout } from '../../src/core/protocol/curator';
 import { clear, h, hx } from './dom';
 
+/** The pane's buttons carry data-decision / data-action and are wired by the page through delegation. */
 export interface DetailActions {
-  /** Label buttons inside the pane carry data-decision; the page wires them by delegation. */
+  /** Element id of the note field, which the `n` shortcut focuses. */
   noteFieldId: string;
 }
 

@@ -105,7 +105,7 @@ export class SamplesPane {
     const stages = [...new Set(this.samples.map((s) => s.sample.stage))];
     if (this.stage && !stages.includes(this.stage)) stages.push(this.stage);
     const current = [...this.stageSelect.options].map((o) => o.value).join('\n');
-    if (current === ['', ...stages].join('\n')) return;
+    if (this.stageSelect.options.length && current === ['', ...stages].join('\n')) return;
     this.stageSelect.replaceChildren();
     const all = el('option', undefined, 'All stages');
     all.value = '';

@@ -82,7 +82,8 @@ async function loadCurationOutput(dir: string, name: string): Promise<CuratorDat
     const domain = await detectDomain(curated);
     const loaded = await loadDataset([curated], { domain });
     out.problems.push(...loaded.skipped);
-    for (const record of loaded.records) out.entries.push({ record, status: 'kept', removals: overriddenRemovals(record, curated) });
+    const overridden = await overriddenRemovalsById(curated);
+    for (const record of loaded.records) out.entries.push({ record, status: 'kept', removals: overridden.get(record.id) ?? [] });
   }
   if (fs.existsSync(removed)) await readRemoved(removed, out);
   return withIndex(out);
@@ -139,16 +140,24 @@ async function readRemoved(file: string, out: CuratorDataset): Promise<void> {
 
 /**
  * A prompt the researcher labelled "keep" survives steps that would have removed it; the pipeline
- * records those reasons in meta.overriddenRemovals, and the curator shows them as overridden.
+ * records those reasons in meta.overriddenRemovals (which the dataset presets do not carry over, so
+ * they are read from the raw rows), and the curator shows them as overridden.
  */
-function overriddenRemovals(record: PromptRecord, file: string): RemovalDetail[] {
-  const raw = record.meta?.overriddenRemovals;
-  if (!Array.isArray(raw) || raw.length === 0) return [];
-  try {
-    return parseReasons(raw, file, 0).map((r) => ({ ...r, detail: `overridden by a keep label${r.detail ? ` — ${r.detail}` : ''}`.slice(0, 5000) }));
-  } catch {
-    return [];
+async function overriddenRemovalsById(file: string): Promise<Map<string, RemovalDetail[]>> {
+  const out = new Map<string, RemovalDetail[]>();
+  for await (const r of readRawRows(file)) {
+    if (!r.ok) continue;
+    const meta = r.row.value.meta;
+    const raw = isObject(meta) ? meta.overriddenRemovals : undefined;
+    const id = r.row.value.id;
+    if (!Array.isArray(raw) || raw.length === 0 || (typeof id !== 'string' && typeof id !== 'number')) continue;
+    try {
+      out.set(String(id), parseReasons(raw, file, r.row.line).map((x) => ({ ...x, detail: `overridden by a keep label${x.detail ? ` — ${x.detail}` : ''}`.slice(0, 5000) })));
+    } catch {
+      // A malformed note about overrides does not make the prompt unreadable.
+    }
   }
+  return out;
 }
 
 function looksLikeCode(row: Record<string, unknown>): boolean {

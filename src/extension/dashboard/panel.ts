@@ -13,6 +13,7 @@ import { labelsFile, runPaths } from '../../core/runs/layout';
 import { RunFeed, sourceKey } from '../../core/runs/runFeed';
 import { listRunIds } from '../../core/runs/runSummary';
 import type { Services } from '../extension';
+import type { TrainerExit } from '../trainerProcess';
 import { runsDir, workspaceDir } from '../settings';
 import { dashboardHtml } from './html';
 import { openSampleDocument } from './sampleDocument';
@@ -54,6 +55,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => this.onViewState()),
       panel.onDidDispose(() => this.dispose()),
       s.supervisor.onMessage((m) => this.onTrainerMessage(m)),
+      s.supervisor.onExit((exit) => this.onTrainerExit(exit)),
     );
     for (const f of this.feeds) f.poll();
     this.timer = setInterval(() => this.pollFeeds(), POLL_MS);
@@ -160,6 +162,14 @@ export class DashboardPanel implements vscode.Disposable {
     else if (m.type === 'progress') {
       this.post({ type: 'progress', key, status: 'running', stage: m.stage, step: m.step, totalSteps: m.totalSteps, etaSeconds: m.etaSeconds });
     } else if (m.type === 'status') this.post({ type: 'progress', key, status: m.status });
+  }
+
+  /** A killed trainer writes no final status.json: say so for the run it was training. */
+  private onTrainerExit(exit: TrainerExit): void {
+    const run = this.s.supervisor.activeRun;
+    if (!exit.unexpected || !run) return;
+    const key = path.join(run.runsDir, run.runId);
+    if (this.feeds.some((f) => f.key === key)) this.post({ type: 'progress', key, status: 'crashed' });
   }
 
   private onViewState(): void {

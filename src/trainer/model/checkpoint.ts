@@ -5,6 +5,7 @@
 //   optimizer.bin   Adam's first moments, then its second moments, same order
 //   extra.json      the caller's state (tokenizer, RNG state, trainer position), if given
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { publishDirAtomic } from '../../core/util/atomic';
@@ -117,7 +118,10 @@ export function isCheckpoint(dir: string): boolean {
   return !/\.(tmp|old)-/.test(path.basename(dir)) && fs.existsSync(path.join(dir, CHECKPOINT_FILES.meta));
 }
 
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
 function concatFloat32(arrays: Float32Array[]): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   const total = arrays.reduce((n, a) => n + a.length, 0);
   const out = Buffer.alloc(total * 4);
   let at = 0;
@@ -139,8 +143,10 @@ function readExact(file: string, sizes: number[]): Buffer {
 function splitFloat32(buf: Buffer, sizes: number[]): Float32Array[] {
   let at = 0;
   return sizes.map((n) => {
+    // A copy, so each array owns an aligned buffer of its own.
     const a = new Float32Array(n);
-    for (let i = 0; i < n; i++) a[i] = buf.readFloatLE((at + i) * 4);
+    if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(buf.subarray(at * 4, (at + n) * 4));
+    else for (let i = 0; i < n; i++) a[i] = buf.readFloatLE((at + i) * 4);
     at += n;
     return a;
   });

@@ -31,8 +31,10 @@ export interface ModelOps {
   batchMatMulTransposeB(a: Tensor3D, b: Tensor3D): Tensor3D;
   /** x·w + b without a gradient (decoding): one fused kernel instead of two. */
   affine(x: Tensor2D, w: Tensor2D, b: Tensor): Tensor2D;
-  /** Rows of table[V,D] for int32 ids[N] → [N,D]. */
+  /** Rows of table[V,D] for int32 ids[N] → [N,D], differentiable. */
   embed(ids: TF.Tensor1D, table: Tensor2D): Tensor2D;
+  /** The same rows without a gradient (decoding): a plain gather, whose forward kernel exists everywhere. */
+  lookup(ids: TF.Tensor1D, table: Tensor2D): Tensor2D;
   /** GELU, tanh approximation (as GPT-2). */
   gelu(x: Tensor): Tensor;
   /** One query per sequence against a KV cache: q[B,H,1,hd], k/v[B,H,L,hd] → [B,H,hd]; scale applied to scores. */
@@ -66,6 +68,7 @@ function plainOps(t: typeof TF): ModelOps {
     batchMatMulTransposeB: (a, b) => t.matMul(a, b, false, true),
     affine: (x, w, b) => t.fused.matMul({ a: x, b: w, bias: b }) as Tensor2D,
     embed: (ids, table) => t.gather(table, ids),
+    lookup: (ids, table) => t.gather(table, ids),
     gelu: (x) => t.tidy(() => x.mul(0.5).mul(t.tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(GELU_C)).add(1))),
     attendOne: (q, k, v, scale) => t.tidy(() => {
       const [B, H, , hd] = q.shape;
@@ -118,6 +121,7 @@ function wasmFastOps(t: typeof TF): ModelOps {
     // No transpose flags, so XNNPACK's fast path; measured 15-25% faster than matMul + add at decode sizes.
     affine: (x, w, b) => t.fused.matMul({ a: x, b: w, bias: b }) as Tensor2D,
     embed: (ids, table) => t.tidy(() => linear(t.oneHot(ids, table.shape[0]).toFloat() as Tensor2D, table)),
+    lookup: (ids, table) => t.gather(table, ids),
     // 0.5·(1 + tanh(z)) = sigmoid(2z), and x³ as x·x·x: the same function without tanh or pow.
     gelu: (x) => t.tidy(() => x.mul(t.sigmoid(x.add(x.mul(x).mul(x).mul(0.044715)).mul(2 * GELU_C)))),
     // With one query the matmuls are skinny; broadcast multiply + sum avoids transposes entirely.

@@ -3,6 +3,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import { Adam, type AdamState } from './adam';
+import { saveCheckpoint } from './checkpoint';
 import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence } from './policy';
 import { SeededRng } from './rng';
 import { argmaxOf, entropyOf, sampleTopP } from './sampler';
@@ -332,7 +333,6 @@ export class TransformerPolicy implements Policy {
   }
 
   async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
-    const { saveCheckpoint } = await import('./checkpoint');
     saveCheckpoint(dir, this, extra);
   }
 

@@ -164,7 +164,7 @@ export class Transformer {
     const hd = this.headDim;
     const grown: LayerCache[] = [];
     const logits = t.tidy(() => {
-      let x = this.ops.embed(ids, this.wte).add(this.wpe.slice([pos, 0], [1, d])) as Tensor2D;
+      let x = this.ops.lookup(ids, this.wte).add(this.wpe.slice([pos, 0], [1, d])) as Tensor2D;
       this.blocks.forEach((b, l) => {
         const h = layerNorm(x, b.ln1g, b.ln1b);
         const qkv = this.ops.affine(h, b.qkvW, b.qkvB);

@@ -23,6 +23,11 @@ export interface ParallelPolicyOptions {
   singleProcess?: boolean;
   /** The worker script (tests of the fallback path); default: the built replica for this build. */
   workerScript?: string;
+  /**
+   * Which calls are split (default both). Sampling is dispatch-bound (a batch of 32 costs little more
+   * than 16), so on a busy machine splitting it can lose; see bench/trainer.bench.ts.
+   */
+  split?: { sample?: boolean; gradients?: boolean };
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -37,10 +42,14 @@ export class ParallelPolicy implements Policy {
   /** Why this policy runs on one or two cores, for logs. */
   note = 'single process';
 
-  private constructor(readonly inner: TransformerPolicy, private readonly log: (m: string) => void) {}
+  private constructor(
+    readonly inner: TransformerPolicy,
+    private readonly log: (m: string) => void,
+    private readonly split: { sample: boolean; gradients: boolean },
+  ) {}
 
   static async create(inner: TransformerPolicy, opts: ParallelPolicyOptions = {}): Promise<ParallelPolicy> {
-    const p = new ParallelPolicy(inner, opts.log ?? (() => {}));
+    const p = new ParallelPolicy(inner, opts.log ?? (() => {}), { sample: opts.split?.sample ?? true, gradients: opts.split?.gradients ?? true });
     const backend = currentBackend()?.name;
     if (opts.singleProcess) {
       p.note = 'single process (requested)';
@@ -79,7 +88,7 @@ export class ParallelPolicy implements Policy {
 
   async sample(prompts: number[][], opts: StreamedSampleOptions): Promise<SampleResult> {
     const split = Math.floor(prompts.length / 2);
-    if (!this.worker || split === 0) return this.inner.sample(prompts, opts);
+    if (!this.worker || !this.split.sample || split === 0) return this.inner.sample(prompts, opts);
     const first = opts.firstStream ?? 0;
     const remote = settle(this.runOnReplica({ kind: 'sample', prompts: prompts.slice(split), options: { ...opts, firstStream: first + split } }));
     const local = await this.inner.sample(prompts.slice(0, split), { ...opts, firstStream: first });
@@ -96,7 +105,7 @@ export class ParallelPolicy implements Policy {
 
   async computeGradients(batch: TrainSequence[]): Promise<GradientResult> {
     const split = balancedSplit(batch);
-    if (!this.worker || split === 0 || split === batch.length) return this.inner.computeGradients(batch);
+    if (!this.worker || !this.split.gradients || split === 0 || split === batch.length) return this.inner.computeGradients(batch);
     const remote = settle(this.runOnReplica({ kind: 'gradients', batch: batch.slice(split) }));
     const local = await this.inner.computeGradients(batch.slice(0, split));
     const outcome = await remote;

@@ -9,6 +9,9 @@ import { deriveSeed, Rng } from '../../core/rl/rng';
 import { drawDemonstrations, type Demonstration } from './sftData';
 import { buildBuiltinSuite } from './suite';
 
+/** Share of math in SFT batches: arithmetic facts take a tiny model longer to learn than code templates. */
+const MATH_DEMO_SHARE = 0.7;
+
 export interface TaskData {
   math: { train: MathRecord[]; heldOut: MathRecord[] };
   code: { train: CodeRecord[]; heldOut: CodeRecord[] };
@@ -22,12 +25,15 @@ export function loadTaskData(recipe: Recipe): TaskData {
   const d = recipe.data;
   if (d.source === 'builtin') {
     const suite = buildBuiltinSuite(d);
-    const trainTasks = [...suite.math.train, ...suite.code.train];
+    const mathDemos = Math.round(MATH_DEMO_SHARE * 1000);
     return {
       math: { train: suite.math.train.map((t) => t.record), heldOut: suite.math.heldOut.map((t) => t.record) },
       code: { train: suite.code.train.map((t) => t.record), heldOut: suite.code.heldOut.map((t) => t.record) },
       compactPrompts: d.compactPrompts,
-      demonstrations: (count, rng) => drawDemonstrations(trainTasks, count, recipe.sft.imperfectFraction, rng),
+      demonstrations: (count, rng) => {
+        const nMath = Math.round((count * mathDemos) / 1000);
+        return [...drawDemonstrations(suite.math.train, nMath, recipe.sft.imperfectFraction, rng), ...drawDemonstrations(suite.code.train, count - nMath, recipe.sft.imperfectFraction, rng)];
+      },
       imperfectFraction: recipe.sft.imperfectFraction,
     };
   }

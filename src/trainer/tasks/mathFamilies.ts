@@ -44,12 +44,14 @@ function slip(rng: Rng, value: number): number {
 
 type Op = '+' | '-' | '*';
 const apply = (a: number, op: Op, b: number) => (op === '+' ? a + b : op === '-' ? a - b : a * b);
+/** Multiplication keeps to 1..3 (nine facts); addition and subtraction use 1..MAX_OPERAND. */
+const operand = (rng: Rng, op: Op) => rng.int(1, op === '*' ? 3 : MAX_OPERAND);
 
 export const singleOp: TaskFamily<MathRecord> = {
   name: 'arith-1', domain: 'math', tier: 1,
   generate(rng) {
     const op = rng.pick<Op>(['+', '-', '*']);
-    let a = rng.int(1, MAX_OPERAND); let b = rng.int(1, MAX_OPERAND);
+    let a = operand(rng, op); let b = operand(rng, op);
     if (op === '-' && b > a) [a, b] = [b, a];
     const r = apply(a, op, b);
     return mathTask(this.name, 1, `${a}${op}${b}=?`, String(r),
@@ -61,9 +63,9 @@ export const singleOp: TaskFamily<MathRecord> = {
 export const twoStep: TaskFamily<MathRecord> = {
   name: 'arith-2', domain: 'math', tier: 2,
   generate(rng) {
-    const a = rng.int(1, MAX_OPERAND); const b = rng.int(1, MAX_OPERAND); const c = rng.int(1, MAX_OPERAND);
     const op1 = rng.pick<Op>(['+', '*']);
-    const op2 = rng.pick<Op>(['+', '-', '*']);
+    const op2 = rng.pick<Op>(['+', '-']);
+    const a = operand(rng, op1); const b = operand(rng, op1); const c = operand(rng, op2);
     const first = apply(a, op1, b);
     let r = apply(first, op2, c);
     let problem = `(${a}${op1}${b})${op2}${c}=?`;
@@ -119,7 +121,8 @@ export const wordProblem: TaskFamily<MathRecord> = {
   generate(rng) {
     const who = rng.pick(NAMES); const what = rng.pick(THINGS);
     const kind = rng.int(0, 2);
-    let a = rng.int(1, MAX_OPERAND); let b = rng.int(1, MAX_OPERAND);
+    const kindOp: Op = kind === 0 ? '+' : kind === 1 ? '-' : '*';
+    let a = operand(rng, kindOp); let b = operand(rng, kindOp);
     if (kind === 1 && b > a) [a, b] = [b, a];
     const [problem, op] = kind === 0 ? [`${who} has ${a} ${what}, gets ${b} more. How many?`, '+' as Op]
       : kind === 1 ? [`${who} has ${a} ${what}, gives ${b} away. How many left?`, '-' as Op]

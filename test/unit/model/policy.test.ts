@@ -59,7 +59,11 @@ test('stop tokens end a response (kept), maxNewTokens and the context truncate i
   const p = await createPolicy(config);
   const free = await p.sample(prompts, greedy);
   const stopAt = free.responses[0][3];
+  const tensorsBefore = tf().memory().numTensors;
+  // Rows that stop early are dropped from the batch and the KV cache mid-way: nothing may leak.
   const stopped = await p.sample(prompts, { ...greedy, stopTokens: [stopAt] });
+  assert.equal(tf().memory().numTensors, tensorsBefore);
+  assert.ok(new Set(stopped.responses.map((r) => r.length)).size > 1, 'rows stop at different steps');
   const firstStop = free.responses[0].indexOf(stopAt);
   assert.deepEqual(stopped.responses[0], free.responses[0].slice(0, firstStop + 1));
   assert.equal(stopped.truncated[0], false);

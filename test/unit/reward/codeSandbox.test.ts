@@ -178,7 +178,7 @@ test('runCode returns raw output and exit status for /run_code', async () => {
   assert.equal(r.exitCode, 3);
   assert.equal(r.failure, 'RE');
   const ok = await sandbox.runCode({ code: 'console.log("hi")', language: 'javascript' });
-  assert.equal(ok.stdout, 'hi\n');
+  assert.equal(ok.stdout, 'hi\n', JSON.stringify(ok));
   assert.equal(ok.exitCode, 0);
   assert.equal(ok.failure, undefined);
 });

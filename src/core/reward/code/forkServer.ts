@@ -59,6 +59,16 @@ export class SandboxError extends Error {}
 export const SANDBOX_UID_BASE = 60_000;
 export const SANDBOX_UID_COUNT = 1_000;
 
+/** Where the per-uid lock files live: /run (root-only, not swept by tmp cleaners) when possible. */
+function uidLockDir(): string {
+  try {
+    fs.accessSync('/run', fs.constants.W_OK);
+    return '/run/acereason-sandbox-uids';
+  } catch {
+    return path.join(os.tmpdir(), 'acereason-sandbox-uids');
+  }
+}
+
 export function pythonAssetPath(name: string): string {
   const beside = path.join(__dirname, name);
   return fs.existsSync(beside) ? beside : distPath('py', name);
@@ -78,10 +88,10 @@ export class ForkServer {
   private start(): Promise<ForkServerHello> {
     if (this.starting) return this.starting;
     const script = pythonAssetPath('sandbox_forkserver.py');
-    const args = ['-I', script, '--scratch-root', this.scratchRoot];
+    const args = ['-I', '-B', script, '--scratch-root', this.scratchRoot];
     if (this.isolation.dropPrivileges) {
       args.push('--uid-base', String(SANDBOX_UID_BASE), '--uid-count', String(SANDBOX_UID_COUNT),
-        '--lock-dir', path.join(os.tmpdir(), 'acereason-sandbox-uids'));
+        '--lock-dir', uidLockDir());
     }
     if (this.isolation.mountNamespace) args.push('--private-tmp');
     let command = this.python;

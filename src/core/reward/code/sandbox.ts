@@ -108,7 +108,7 @@ interface Job {
   reject: (e: Error) => void;
 }
 
-const DEFAULTS = { concurrency: 2, timeoutS: 6, memoryMb: 1024, outputLimitBytes: 16 * 1024 * 1024, keepOutputChars: 2000, nproc: 64 };
+const DEFAULTS = { concurrency: 2, timeoutS: 6, memoryMb: 1024, outputLimitBytes: 16 * 1024 * 1024, keepOutputChars: 2000, nproc: 32 };
 
 function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
@@ -231,9 +231,15 @@ export class CodeSandbox {
     for (const worker of this.workers) worker.close();
     this.workers = [];
     this.idle = [];
+    this.removeScratchRoot();
+    process.off('exit', this.removeScratchRoot);
+  }
+
+  /** Also run at process exit, for callers that never close the sandbox. */
+  private readonly removeScratchRoot = (): void => {
     if (this.scratchRoot) fs.rmSync(this.scratchRoot, { recursive: true, force: true });
     this.scratchRoot = undefined;
-  }
+  };
 
   // ---- internals ------------------------------------------------------------------------------
 
@@ -248,6 +254,7 @@ export class CodeSandbox {
     if (!this.scratchRoot) {
       this.scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'acereason-sandbox-'));
       fs.chmodSync(this.scratchRoot, 0o711);
+      process.once('exit', this.removeScratchRoot);
     }
   }
 
@@ -282,7 +289,7 @@ export class CodeSandbox {
         this.harnessSource ??= fs.readFileSync(pythonAssetPath('sandbox_harness.py'), 'utf8');
         return {
           ...common, kind: 'exec', stdin: mode === 'stdin' ? input : '',
-          argv: [this.python!.path, '-I', 'harness.py'],
+          argv: [this.python!.path, '-I', '-B', 'harness.py'],
           files: { 'harness.py': this.harnessSource, 'request.json': JSON.stringify({ mode, code, fn_name: fnName, call_input: input }) },
         };
       }

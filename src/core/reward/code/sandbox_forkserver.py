@@ -1,4 +1,4 @@
-# The warm fork server of the code sandbox: one long-lived `python3 -I` process (optionally inside
+# The warm fork server of the code sandbox: one long-lived `python3 -I -B` process (optionally inside
 # a new network + mount namespace made by `unshare`) that forks one child per test.
 #
 # Why a fork server: starting an interpreter costs 10-150 ms here, a fork of a warm one well under
@@ -180,7 +180,7 @@ class Worker:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
             if self.uid is not None:
-                nproc = int(request.get("nproc") or 64)
+                nproc = int(request.get("nproc") or 32)
                 resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
             prctl(PR_SET_NO_NEW_PRIVS, 1)
             if self.uid is not None:
