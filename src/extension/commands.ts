@@ -122,11 +122,20 @@ async function pickDataset(): Promise<{ dataset: string | undefined } | undefine
   return { dataset: choice.dataset };
 }
 
+/**
+ * Presets in order (demo first), except that a recipe the user configured in
+ * `acereason.trainer.recipe` comes first: Enter always takes the configured default.
+ */
+export function recipeItems(configured: string): vscode.QuickPickItem[] {
+  const items: vscode.QuickPickItem[] = PRESETS.map((p) => ({ ...p }));
+  const i = items.findIndex((p) => p.label === configured);
+  if (i > 0) items.unshift(...items.splice(i, 1));
+  else if (i < 0 && configured) items.unshift({ label: configured, description: 'acereason.trainer.recipe setting', detail: 'The recipe file configured in the settings' });
+  return items;
+}
+
 async function pickRecipe(title: string): Promise<string | undefined> {
-  const configured = settings().recipe;
-  const items: vscode.QuickPickItem[] = [...PRESETS];
-  if (configured && !PRESETS.some((p) => p.label === configured)) items.push({ label: configured, detail: 'from the acereason.trainer.recipe setting' });
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Recipe preset' }))?.label;
+  return (await vscode.window.showQuickPick(recipeItems(settings().recipe), { title, placeHolder: 'Recipe preset' }))?.label;
 }
 
 async function startMathRL(s: Services, arg?: StartMathArgs): Promise<string | undefined> {

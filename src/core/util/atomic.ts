@@ -29,7 +29,13 @@ export function publishDirAtomic(finalDir: string, build: (tmpDir: string) => vo
   const tmp = `${finalDir}.tmp-${process.pid}-${Date.now().toString(36)}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  build(tmp);
+  try {
+    build(tmp);
+  } catch (e) {
+    // The previous directory is untouched; do not leave the half-built one behind either.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
   for (const f of fs.readdirSync(tmp)) {
     const p = path.join(tmp, f);
     if (fs.statSync(p).isFile()) {

@@ -5,8 +5,9 @@
 //   some gradient kernels are missing (see /work/shared/notes/tfjs-on-this-machine.md §2-3). So:
 //   linear layers with a custom gradient that transposes explicitly; batched matmul as a grouped
 //   (depthwise) convolution, also with a custom gradient; embedding as one-hot × table (tf.gather's
-//   gradient, UnsortedSegmentSum, does not exist on wasm); GELU through sigmoid (tanh and pow are
-//   scalar libm calls there, ~8× slower). All are exact rewrites, not approximations of the plain ops.
+//   gradient, UnsortedSegmentSum, does not exist on wasm; decoding, which needs no gradient, gathers);
+//   GELU through sigmoid (tanh and pow are scalar libm calls there, ~8× slower). All are exact
+//   rewrites, not approximations of the plain ops.
 // - "plain" (tensorflow, tensorflow-gpu, cpu): the textbook ops; the native kernels handle them well.
 //
 // cpu uses plain: measured here (2-layer d=64 model, machine under load 12) plain sampled 250-370

@@ -98,7 +98,7 @@ export class ForkServer {
     let argv = args;
     if (this.isolation.unshare) {
       command = this.isolation.unshare;
-      argv = [...(this.isolation.mountNamespace ? ['--net', '--mount'] : ['--net']), '--', this.python, ...args];
+      argv = [...this.isolation.unshareArgs, '--', this.python, ...args];
     }
     // A scrubbed environment: the tested programs are forked from this process and can read
     // /proc/self/environ, so nothing of ours may be in it.

@@ -9,6 +9,8 @@ export interface IsolationSupport {
   dropPrivileges: boolean;
   /** Path of util-linux `unshare`, when it can create the namespaces below. */
   unshare?: string;
+  /** Its flags: `--net [--mount]`, preceded by `--user --map-root-user` when not root (unprivileged user namespace). */
+  unshareArgs: string[];
   networkNamespace: boolean;
   mountNamespace: boolean;
   notes: string[];
@@ -32,16 +34,22 @@ export function detectIsolation(): IsolationSupport {
   const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((p) => fs.existsSync(p));
   let networkNamespace = false;
   let mountNamespace = false;
+  let unshareArgs: string[] = [];
+  // Without root, an unprivileged user namespace (where the kernel allows it) still gives the
+  // network and mount namespaces; the fork server then runs as "root" of that namespace only.
+  const prefix = dropPrivileges ? [] : ['--user', '--map-root-user'];
   if (!unshare) {
     notes.push('util-linux unshare not found: tested programs have the network of this machine');
-  } else if (unshareWorks(unshare, ['--net', '--mount'])) {
+  } else if (unshareWorks(unshare, [...prefix, '--net', '--mount'])) {
     networkNamespace = mountNamespace = true;
-  } else if (unshareWorks(unshare, ['--net'])) {
+    unshareArgs = [...prefix, '--net', '--mount'];
+  } else if (unshareWorks(unshare, [...prefix, '--net'])) {
     networkNamespace = true;
+    unshareArgs = [...prefix, '--net'];
     notes.push('no mount namespace: world-writable directories (/tmp, /var/tmp, /dev/shm) stay writable by tested programs');
   } else {
-    notes.push('cannot create a network namespace here (unshare --net failed): tested programs have the network of this machine');
+    notes.push(`cannot create a network namespace here (unshare ${[...prefix, '--net'].join(' ')} failed): tested programs have the network of this machine`);
   }
-  cached = { dropPrivileges, unshare: networkNamespace ? unshare : undefined, networkNamespace, mountNamespace, notes };
+  cached = { dropPrivileges, unshare: networkNamespace ? unshare : undefined, unshareArgs, networkNamespace, mountNamespace, notes };
   return cached;
 }

@@ -17,7 +17,6 @@
 # killed with kill(-1) issued as that uid. World-writable directories are masked by private tmpfs
 # mounts when a mount namespace is available.
 import ctypes
-import errno
 import fcntl
 import json
 import math
@@ -144,6 +143,9 @@ class Worker:
         self.masked = []
         if os.geteuid() == 0 and options["uid_base"] is not None:
             self.uid, self.uid_lock_fd = lease_uid(options)
+        # Read before masking: the extension itself may be installed under /tmp, which the private
+        # tmpfs is about to hide.
+        self.harness_source = open(sandbox_harness.__file__, "r", encoding="utf-8").read()
         if options["private_tmp"]:
             self.masked = mask_world_writable_dirs()
         self.scratch_root = options["scratch_root"]
@@ -151,7 +153,6 @@ class Worker:
             self.scratch_root = "/tmp/acereason-sandbox"
         os.makedirs(self.scratch_root, mode=0o711, exist_ok=True)
         os.chmod(self.scratch_root, 0o711)
-        self.harness_source = open(sandbox_harness.__file__, "r", encoding="utf-8").read()
         self.has_pidfd = hasattr(os, "pidfd_open")
         self.counter = 0
 
