@@ -175,10 +175,15 @@ function datasetOf(config: Record<string, unknown>, phase: 'math' | 'code' | 'al
   return typeof file === 'string' ? file : undefined;
 }
 
+/**
+ * The recipe to continue a run with: the string it was started with, or its preset name. A recipe
+ * that came from a file is known only by its resolved copy in config.json, so the caller falls back
+ * to the configured recipe (where that file came from).
+ */
 function recipeOf(config: Record<string, unknown>): string | undefined {
   if (typeof config.recipe === 'string') return config.recipe;
   const name = (config.recipe as { name?: unknown } | undefined)?.name;
-  return typeof name === 'string' ? name : undefined;
+  return typeof name === 'string' && PRESETS.some((p) => p.label === name) ? name : undefined;
 }
 
 async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefined> {

@@ -6,9 +6,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
+import { preset } from '../../src/core/rl/presets';
 import { RESULTS_DIR, Studio } from './harness';
 
 const TRAINING_TIMEOUT_MS = 240_000;
+
+/**
+ * The demo preset with a short SFT warm-up: on a busy 2-core machine the preset's 250 warm-up steps
+ * take minutes before the first RL step. Configured as `acereason.trainer.recipe`, so the recipe
+ * quick pick offers it first and Enter takes it, as it takes "demo" by default.
+ */
+function quickDemoRecipe(): string {
+  const demo = preset('demo');
+  return JSON.stringify({ ...demo, name: 'demo-quick', sft: { ...demo.sft, steps: 10 } }, null, 2);
+}
 
 async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -48,7 +59,10 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
   let runId = '';
 
   before(async () => {
-    studio = await Studio.launch({ name: 'dashboard', workspaceFiles: { 'README.md': '# dashboard e2e\n' } });
+    studio = await Studio.launch({ name: 'dashboard', workspaceFiles: { 'README.md': '# dashboard e2e\n', 'demo-quick.json': quickDemoRecipe() } });
+    const settingsFile = path.join(studio.workspaceDir, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'acereason.trainer.recipe': path.join(studio.workspaceDir, 'demo-quick.json') }));
   });
   after(async () => {
     await studio?.close();

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CliError, type CliCommand } from '../command';
-import { CodeSandbox, extractCodeBlock, languageOfFence, type CodeTestResult, type RunTestsRequest } from '../../core/reward/code';
+import { CodeSandbox } from '../../core/reward/code';
+import { codeJobResult, noCodeResult, parseCodeJobLine } from '../../core/reward/code/job';
 
 const USAGE = `Usage: acereason verify code --input FILE|- [--concurrency N] [--timeout-s S] [--memory-mb M] [--partial-credit]
 
@@ -26,62 +27,6 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`${flag} must be a positive number, got '${value}'`);
   return n;
-}
-
-type Parsed = { request: RunTestsRequest } | { noCode: string };
-
-function parseLine(text: string): Parsed {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message}`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
-  const o = value as Record<string, unknown>;
-  let language = o.language;
-  if (language !== undefined && language !== 'python' && language !== 'javascript') {
-    throw new Error(`field "language" must be "python" or "javascript", got ${JSON.stringify(language)}`);
-  }
-  let code: string;
-  if (typeof o.code === 'string') code = o.code;
-  else if (typeof o.response === 'string') {
-    const block = extractCodeBlock(o.response);
-    if (!block) return { noCode: 'no complete fenced code block after </think> in "response"' };
-    code = block.code;
-    language ??= languageOfFence(block.lang);
-  } else throw new Error('needs a string field "code" or "response"');
-  if (!Array.isArray(o.tests)) throw new Error('field "tests" must be an array of {"input","output"}');
-  o.tests.forEach((t, i) => {
-    if (!t || typeof t !== 'object' || typeof (t as Record<string, unknown>).input !== 'string' || typeof (t as Record<string, unknown>).output !== 'string') {
-      throw new Error(`field "tests[${i}]" must be {"input": string, "output": string}`);
-    }
-  });
-  for (const field of ['fn_name'] as const) {
-    if (o[field] !== undefined && typeof o[field] !== 'string') throw new Error(`field "${field}" must be a string`);
-  }
-  for (const field of ['timeout_s', 'memory_mb'] as const) {
-    if (o[field] !== undefined && (typeof o[field] !== 'number' || !((o[field] as number) > 0))) throw new Error(`field "${field}" must be a positive number`);
-  }
-  return {
-    request: {
-      code, language: (language as 'python' | 'javascript' | undefined) ?? 'python',
-      tests: (o.tests as { input: string; output: string }[]).map((t) => ({ input: t.input, output: t.output })),
-      fnName: (o.fn_name as string | undefined) || undefined,
-      timeoutS: o.timeout_s as number | undefined,
-      memoryMb: o.memory_mb as number | undefined,
-    },
-  };
-}
-
-function testToJson(t: CodeTestResult): Record<string, unknown> {
-  const out: Record<string, unknown> = { status: t.status, time_ms: Math.round(t.timeMs * 1000) / 1000 };
-  if (t.cpuMs !== undefined) out.cpu_ms = Math.round(t.cpuMs * 1000) / 1000;
-  if (t.message !== undefined) out.message = t.message;
-  if (t.stdout !== undefined) out.stdout = t.stdout;
-  if (t.stderr !== undefined) out.stderr = t.stderr;
-  if (t.expected !== undefined) out.expected = t.expected;
-  return out;
 }
 
 export const verifyCode: CliCommand = {
@@ -122,10 +67,9 @@ export const verifyCode: CliCommand = {
     const flushOne = async () => { io.stdout.write((await inFlight.shift()!) + '\n'); };
     const verifyLine = async (text: string, n: number): Promise<string> => {
       try {
-        const parsed = parseLine(text);
-        if ('noCode' in parsed) return JSON.stringify({ passed: false, reward: 0, partial: 0, tests: [], message: parsed.noCode });
-        const r = await sandbox.runTests(parsed.request);
-        return JSON.stringify({ passed: r.passed, reward: r.reward, partial: r.partial, tests: r.tests.map(testToJson) });
+        const parsed = parseCodeJobLine(text);
+        if ('noCode' in parsed) return JSON.stringify(noCodeResult(parsed.noCode));
+        return JSON.stringify(codeJobResult(await sandbox.runTests(parsed.request)));
       } catch (e) {
         failures++;
         return JSON.stringify({ error: (e as Error).message, line: n });

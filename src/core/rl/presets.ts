@@ -10,18 +10,18 @@ import { parseRecipe, type Recipe, type RecipeInput } from './recipe';
  */
 const demo: RecipeInput = {
   name: 'demo',
-  description: 'Built-in seeded math and code tasks, a ~0.3M-parameter character-level policy, 2 CPU cores, ~10 minutes.',
+  description: 'Built-in seeded math and code tasks, a 0.26M-parameter character-level policy, 2 CPU cores, about 10 minutes.',
   seed: 0,
   hardware: 'cpu',
   model: { layers: 2, heads: 4, width: 96, mlpRatio: 4, contextLength: 128 },
   data: { source: 'builtin', taskSeed: 2505, mathTrain: 600, mathHeldOut: 64, codeTrain: 300, codeHeldOut: 32, compactPrompts: true },
-  sft: { enabled: true, steps: 250, batchSize: 24, learningRate: 4e-3, clipNorm: 1, imperfectFraction: 0.3 },
+  sft: { enabled: true, steps: 280, batchSize: 24, learningRate: 4e-3, clipNorm: 1, imperfectFraction: 0.3 },
   grpo: { clipNorm: 1, lossAggregation: 'token-mean', normalizeAdvantageByStd: true },
   eval: { k: 4, temperature: 0.6, topP: 0.95 },
   stages: [
-    { name: 'math-24', domain: 'math', steps: 12, promptsPerStep: 8, rolloutsPerPrompt: 8, maxResponseLength: 24, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: true },
-    { name: 'math-48', domain: 'math', steps: 12, promptsPerStep: 8, rolloutsPerPrompt: 12, maxResponseLength: 48, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: false, dropSolvedAbove: 0.9 },
-    { name: 'code-64', domain: 'code', steps: 16, promptsPerStep: 8, rolloutsPerPrompt: 8, maxResponseLength: 64, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: false },
+    { name: 'math-24', domain: 'math', steps: 24, promptsPerStep: 8, rolloutsPerPrompt: 8, maxResponseLength: 24, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: true },
+    { name: 'math-48', domain: 'math', steps: 24, promptsPerStep: 8, rolloutsPerPrompt: 12, maxResponseLength: 48, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: false, dropSolvedAbove: 0.9 },
+    { name: 'code-64', domain: 'code', steps: 18, promptsPerStep: 8, rolloutsPerPrompt: 8, maxResponseLength: 64, temperature: 0.7, topP: 1, learningRate: 1e-3, overlongFiltering: false },
   ],
   checkpointEvery: 5,
   samplesPerStep: 4,

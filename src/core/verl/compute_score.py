@@ -48,7 +48,8 @@ def _post(path, body):
             last = "HTTP %d: %s" % (e.code, detail)
         except (urllib.error.URLError, OSError) as e:
             last = str(e)
-        time.sleep(0.5 * (2 ** attempt))
+        if attempt < 3:
+            time.sleep(0.5 * (2 ** attempt))
     raise RuntimeError("AceReason reward service %s did not answer after 4 tries: %s" % (url, last))
 
 
