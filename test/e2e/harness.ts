@@ -304,8 +304,16 @@ export class Studio {
       const waitMs = accepted === 0 ? opts.firstQuickPickWaitMs ?? 5000 : 1500;
       const shown = await widget.waitFor({ state: 'visible', timeout: waitMs }).then(() => true, () => false);
       if (!shown) return;
-      // Let a list that is still loading show its first item before accepting it.
-      await this.page.waitForTimeout(300);
+      // A pick whose items are still loading accepts nothing on Enter (the command then quietly
+      // cancels): wait for its first row, or for an input box (no list), before accepting.
+      await this.page.waitForFunction(`(() => {
+        const w = document.querySelector('.quick-input-widget');
+        if (!w || w.offsetParent === null) return true;
+        const list = w.querySelector('.quick-input-list');
+        const listShown = list && list.offsetParent !== null && getComputedStyle(list).display !== 'none';
+        return !listShown || !!w.querySelector('.quick-input-list .monaco-list-row.focused, .quick-input-list .monaco-list-row');
+      })()`, undefined, { timeout, polling: 50 });
+      await this.page.waitForTimeout(200);
       await this.page.keyboard.press('Enter');
       await this.page.waitForTimeout(300);
     }
