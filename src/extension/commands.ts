@@ -22,12 +22,25 @@ const CURATE_FIRST = 'Curate a file first…';
 
 interface StartMathArgs { dataset?: string | null; recipe?: string }
 
+/** The last status the trainer reported for each run id. */
+const lastStatus = new Map<string, string>();
+
+/** True while the extension's trainer is busy with a run that has not ended. */
+function trainingInProgress(s: Services): string | undefined {
+  const run = s.supervisor.activeRun;
+  if (!s.supervisor.running || !run) return undefined;
+  const status = lastStatus.get(run.runId);
+  return status === 'crashed' || status === 'stopped' || status === 'finished' ? undefined : run.runId;
+}
+
 /** How long the start-up notification waits for the first training step before giving up. */
 const STARTUP_NOTIFICATION_MS = 10 * 60_000;
 
 export function registerCommands(s: Services): void {
   const { context } = s;
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  // A run the trainer reported as crashed leaves the process alive: only an unfinished run blocks a new one.
+  context.subscriptions.push(s.supervisor.onMessage((m) => { if (m.type === 'status') lastStatus.set(m.runId, m.status); }));
   reg('acereason.startMathRL', (arg?: StartMathArgs) => startMathRL(s, arg));
   reg('acereason.startCodeRL', (arg?: unknown) => startCodeRL(s, arg));
   reg('acereason.stopTraining', () => {
@@ -40,8 +53,9 @@ export function registerCommands(s: Services): void {
 
 /** Starts a run, shows start-up progress until its first step, and opens its dashboard. */
 async function start(s: Services, request: Omit<StartRunRequest, 'runsDir' | 'workspaceDir'>): Promise<string | undefined> {
-  if (s.supervisor.running && s.supervisor.activeRun) {
-    const choice = await vscode.window.showWarningMessage(`AceReason: run ${s.supervisor.activeRun.runId} is still training. Stop it first.`, 'Stop Training');
+  const busy = trainingInProgress(s);
+  if (busy) {
+    const choice = await vscode.window.showWarningMessage(`AceReason: run ${busy} is still training. Stop it first.`, 'Stop Training');
     if (choice) await vscode.commands.executeCommand('acereason.stopTraining');
     return undefined;
   }

@@ -87,6 +87,9 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
       await studio.page.waitForTimeout(500);
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
       await studio.page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-e2e.png') });
+      await frame.locator('#samples-pane').scrollIntoViewIfNeeded();
+      await studio.page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-e2e-samples.png') });
+      await frame.locator('#charts').scrollIntoViewIfNeeded();
     });
   });
 
@@ -107,6 +110,20 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
       await until('the Runs view to show the run as running', 30_000, async () => /running/.test((await row.textContent()) ?? '') || undefined);
       await studio.runCommand('AceReason: Stop Training');
       await until('the resumed run to stop', TRAINING_TIMEOUT_MS, () => readStatus(studio, runId) === 'stopped' || undefined);
+    });
+  });
+
+  test('after a window reload the dashboard reopens with the run rebuilt from its folder', async () => {
+    assert.ok(runId, 'the first test started a run');
+    await studio.capture('reload', async () => {
+      const metricsLines = fs.readFileSync(path.join(runsDir(studio), runId, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+      await studio.page.reload();
+      const frame = await dashboardFrame(studio, 90_000);
+      await frame.locator(`section.chart[data-chart="reward"][data-rows="${metricsLines}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+      assert.match((await frame.locator('#run-title').textContent()) ?? '', new RegExp(runId));
+      await frame.locator('article.sample').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await studio.page.waitForTimeout(500);
+      await studio.page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-e2e-reloaded.png') });
     });
   });
 });

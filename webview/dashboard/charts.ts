@@ -98,7 +98,8 @@ class ChartView {
         series.push({
           label: prefix + s.label, stroke: color, width: r === 0 ? 1.5 : 1.25, spanGaps: true,
           scale: s.rightAxis ? 'ratio' : 'y', dash: run.role === 'compare' ? [6, 3] : undefined,
-          points: { show: false },
+          // uPlot's default shows point markers only where points are sparse: a held-out score
+          // logged once stays visible, a dense 100k-step line stays a line.
         });
       }
       sig.push(`${run.key}:${rs.keys.join(',')}`);
@@ -139,6 +140,10 @@ class ChartView {
     if (layout.usesRatioAxis) axes.push(axis('ratio', 1));
     const scales: uPlot.Scales = { x: { time: false } };
     if (this.spec.yRange) scales.y = { range: this.spec.yRange };
+    else if (this.spec.softYRange) {
+      const [lo, hi] = this.spec.softYRange;
+      scales.y = { range: { min: { soft: lo, mode: 1, pad: 0.05 }, max: { soft: hi, mode: 1, pad: 0.05 } } };
+    }
     if (layout.usesRatioAxis) scales.ratio = { range: [0, 1] };
     const opts: uPlot.Options = {
       width, height: PLOT_HEIGHT, series: layout.series, bands: layout.bands, axes, scales,

@@ -18,7 +18,10 @@ export interface ChartSpec {
   dynamic?: RegExp;
   /** Spread band around series[0]: min/max keys, or a std key (mean ± std). */
   band?: { min: string; max: string } | { std: string };
+  /** Fixed y range (held-out accuracy is always in [0, 1]). */
   yRange?: [number, number];
+  /** Y range shown at least, widened when the data goes beyond it (a reward stuck at 0 still gets a [0, 1] axis). */
+  softYRange?: [number, number];
 }
 
 /** `val-core/<source>/<var>/mean@k` — verl's held-out pass@1 (avg@k) per data source. */
@@ -29,6 +32,7 @@ export const CHARTS: readonly ChartSpec[] = [
     id: 'reward', title: 'Reward (critic/score/mean)',
     series: [{ key: METRIC.scoreMean, label: 'score mean' }],
     band: { min: METRIC.scoreMin, max: METRIC.scoreMax },
+    softYRange: [0, 1],
   },
   { id: 'heldout', title: 'Held-out pass@1 (val-core)', series: [], dynamic: VAL_CORE_PATTERN, yRange: [0, 1] },
   {

@@ -47,9 +47,14 @@ function nextExit(timeoutMs: number): Promise<TrainerExit> {
 
 const isRunning = (m: TrainerMessage) => m.type === 'status' && m.status === 'running';
 
+// The dataset and recipe picks are answered through the command's arguments (the built-in demo
+// tasks and the demo recipe, the picks' defaults); the end-to-end test drives the picks themselves.
+const DEMO_DEFAULTS = { dataset: undefined, recipe: 'demo' };
+
 async function startMathRunAndWaitRunning(): Promise<number> {
   const running = nextMessage(isRunning, "a 'running' status", 90_000);
-  await runAcceptingDefaults('acereason.startMathRL');
+  const runId = await vscode.commands.executeCommand<string | undefined>('acereason.startMathRL', DEMO_DEFAULTS);
+  assert.ok(runId, `the command started a run (supervisor running: ${services.supervisor.running}, active run: ${services.supervisor.activeRun?.runId})`);
   await running;
   const pid = services.supervisor.pid();
   assert.ok(pid && pid > 0, 'the supervisor knows the trainer pid');
