@@ -3,6 +3,7 @@
 // inline exclusion work on a cluster run. With our compute_score.py the prompt id is exact
 // (acereason_id), so an exclusion lands in labels.jsonl under the id the next export filters on.
 import { SampleRecord } from '../protocol/trainer';
+import { extractAnswer } from '../reward/math';
 
 export function sampleFromRollout(row: unknown, opts: { stage?: string; fileStep?: number } = {}): SampleRecord | undefined {
   if (!row || typeof row !== 'object') return undefined;
@@ -23,7 +24,8 @@ export function sampleFromRollout(row: unknown, opts: { stage?: string; fileStep
     prompt: input.slice(0, 200_000),
     response: String(r.output ?? '').slice(0, 1_000_000),
     reward: score,
-    extracted: null,
+    // The same extraction the recipe's reward uses: the last \boxed{} after </think>.
+    extracted: isCode ? null : extractAnswer(String(r.output ?? ''), { boxedOnly: true }).answer?.slice(0, 10_000) ?? null,
     verdict: `verl score ${score}${isCode ? '' : ` · reference ${gts.slice(0, 200)}`}`,
   };
   const parsed = SampleRecord.safeParse(candidate);

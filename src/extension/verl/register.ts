@@ -12,6 +12,7 @@ import { preset, presetNames } from '../../core/rl/presets';
 import { labelsFile, acereasonDir } from '../../core/runs/layout';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { workspaceDir } from '../settings';
+import { registerVerlWatch } from './watch';
 
 const MODE_LABELS: Record<LaunchMode, string> = {
   local: 'Local Ray head on this machine (ray start --head, then the trainer)',
@@ -21,6 +22,7 @@ const MODE_LABELS: Record<LaunchMode, string> = {
 
 export function registerVerlLaunch(s: Services): void {
   s.context.subscriptions.push(vscode.commands.registerCommand('acereason.launchVerl', () => launch(s)));
+  registerVerlWatch(s);
 }
 
 async function launch(s: Services): Promise<void> {

@@ -56,3 +56,29 @@ test('followRolloutDir turns verl rollout dumps into samples with exact prompt i
   assert.equal(code!.domain, 'code');
   assert.match(code!.promptId, /^verl:[0-9a-f]{8}$/, 'without our reward module the id is a stable hash of the prompt');
 });
+
+test('a verl watch mirrors a run into a run-shaped folder the dashboard follows', async () => {
+  const { startVerlWatch } = await import('../../../src/core/verl/mirror');
+  const { RunFeed } = await import('../../../src/core/runs/runFeed');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verl-watch-'));
+  const watch = startVerlWatch({
+    name: 'cluster math-8k', mirrorRoot: root,
+    metrics: { command: `cat ${JSON.stringify(path.join(fixture, 'metrics.jsonl'))}` },
+    rollouts: { dir: path.join(fixture, 'rollouts') }, samplesPerStep: 3,
+  });
+  const feed = new RunFeed({ kind: 'run', runsDir: root, runId: watch.runId });
+  let steps = 0;
+  let samples = 0;
+  await until(() => {
+    const d = feed.poll();
+    steps += d.metrics?.steps.length ?? 0;
+    samples += d.samples.length;
+    return steps === 60 && samples === 6;
+  });
+  const snap = feed.snapshot();
+  assert.equal(snap.metrics[0].columns['critic/score/mean'].length, 60);
+  assert.equal(snap.samples.filter((s) => s.step === 10).length, 3, 'samples per step are capped');
+  watch.stop();
+  assert.equal(JSON.parse(fs.readFileSync(path.join(watch.dir, 'status.json'), 'utf8')).status, 'stopped');
+  fs.rmSync(root, { recursive: true, force: true });
+});
