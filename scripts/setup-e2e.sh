@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end suite needs: code-server 4.100.3 (a real VS Code 1.100 served to a
-# browser) and Debian's Chromium to drive it. Only the npm registry and Debian's packages are used.
+# Installs what the test suites need: Debian's Python 3 with python3-sortedcontainers (the code
+# sandbox; some LeetCode reference solutions import it) and util-linux's unshare, Debian's Chromium
+# (webview and end-to-end tests), and code-server 4.100.3 (a real VS Code 1.100 served to a browser). Only the npm registry and Debian's packages are used.
 # The install is cached outside the repo (default ~/.cache/acereason-e2e, override with
 # ACEREASON_E2E_CACHE) so a rerun takes about a second. Safe without stdin (CI=true).
 # Prints the code-server binary path on its last line.
@@ -21,10 +22,11 @@ CACHE="${ACEREASON_E2E_CACHE:-$HOME/.cache/acereason-e2e}"
 PREFIX="$CACHE/code-server-$VERSION"
 BIN="$PREFIX/node_modules/.bin/code-server"
 CHROMIUM=/usr/bin/chromium
-APT_PACKAGES=(chromium fonts-liberation ripgrep build-essential python3 pkg-config
-  libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
+APT_PACKAGES=(chromium fonts-liberation ripgrep build-essential python3 python3-sortedcontainers
+  util-linux pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
 
-installed() { [ -x "$BIN" ] && [ -f "$PREFIX/.complete" ] && [ -x "$CHROMIUM" ]; }
+apt_complete() { dpkg -s "${APT_PACKAGES[@]}" >/dev/null 2>&1; }
+installed() { [ -x "$BIN" ] && [ -f "$PREFIX/.complete" ] && [ -x "$CHROMIUM" ] && apt_complete; }
 
 # Fast path: no lock, no apt, no npm.
 if installed; then echo "$BIN"; exit 0; fi

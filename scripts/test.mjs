@@ -48,22 +48,32 @@ function runNodeTests(name, files, concurrency, env = {}) {
     const child = spawn(process.execPath, [
       '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files,
     ], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-    let tail = '';
-    child.stdout.on('data', (d) => { process.stdout.write(d); tail = (tail + d.toString()).slice(-4000); });
+    // Node's spec reporter ends each run with "ℹ pass N", "ℹ fail N", "ℹ cancelled N" lines; read them
+    // as they stream (failure details can follow them), and count cancelled tests as failures.
+    const counts = { pass: 0, fail: 0, cancelled: 0 };
+    let partial = '';
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^ℹ (pass|fail|cancelled) (\d+)\s*$/.exec(line);
+        if (m) counts[m[1]] = Number(m[2]);
+      }
+    });
     child.on('close', (code) => {
-      const num = (k) => Number((tail.match(new RegExp(`ℹ ${k} (\\d+)`)) || [])[1] || 0);
-      resolve({ pass: num('pass'), fail: num('fail') + (code !== 0 && num('fail') === 0 ? 1 : 0), code: code ?? 1 });
+      const failed = counts.fail + counts.cancelled;
+      resolve({ pass: counts.pass, fail: failed + (code !== 0 && failed === 0 ? 1 : 0), code: code ?? 1 });
     });
   });
 }
 
-const needBuild = suites.some((s) => s !== 'unit' || true);
 if (!only) step('type check', 'npx', ['tsc', '-p', '.', '--noEmit']);
-if (needBuild) step('build', process.execPath, ['scripts/build.mjs']);
-if (suites.includes('e2e') && findTests('test/e2e').length) {
-  step('package VSIX', process.execPath, ['scripts/package-vsix.mjs']);
-  if (fs.existsSync('scripts/setup-e2e.sh')) step('end-to-end prerequisites', 'bash', ['scripts/setup-e2e.sh']);
-}
+// Every suite uses built assets (workers, Python helpers, webview bundles).
+step('build', process.execPath, ['scripts/build.mjs']);
+if (suites.includes('e2e')) step('package VSIX', process.execPath, ['scripts/package-vsix.mjs']);
+// Python packages for the sandbox, Chromium, code-server: installed once, cached outside the repo.
+step('test prerequisites', 'bash', ['scripts/setup-e2e.sh']);
 
 let pass = 0, fail = 0, worst = 0;
 for (const s of suites) {

@@ -25,14 +25,20 @@ export function loadTaskData(recipe: Recipe): TaskData {
   const d = recipe.data;
   if (d.source === 'builtin') {
     const suite = buildBuiltinSuite(d);
+    // SFT demonstrations and RL prompts come from disjoint halves of the training split. With one
+    // pool, the warm-up memorises the very problems RL then practises on: training reward climbs
+    // while held-out pass@1 stays flat. (The paper's RL prompts are likewise not its SFT prompts.)
+    const forSft = (t: { record: PromptRecord }) => deriveSeed('sft-or-rl', t.record.id) % 2 === 0;
     const mathDemos = Math.round(MATH_DEMO_SHARE * 1000);
+    const sftMath = suite.math.train.filter(forSft);
+    const sftCode = suite.code.train.filter(forSft);
     return {
-      math: { train: suite.math.train.map((t) => t.record), heldOut: suite.math.heldOut.map((t) => t.record) },
-      code: { train: suite.code.train.map((t) => t.record), heldOut: suite.code.heldOut.map((t) => t.record) },
+      math: { train: suite.math.train.filter((t) => !forSft(t)).map((t) => t.record), heldOut: suite.math.heldOut.map((t) => t.record) },
+      code: { train: suite.code.train.filter((t) => !forSft(t)).map((t) => t.record), heldOut: suite.code.heldOut.map((t) => t.record) },
       compactPrompts: d.compactPrompts,
       demonstrations: (count, rng) => {
         const nMath = Math.round((count * mathDemos) / 1000);
-        return [...drawDemonstrations(suite.math.train, nMath, recipe.sft.imperfectFraction, rng), ...drawDemonstrations(suite.code.train, count - nMath, recipe.sft.imperfectFraction, rng)];
+        return [...drawDemonstrations(sftMath, nMath, recipe.sft.imperfectFraction, rng), ...drawDemonstrations(sftCode, count - nMath, recipe.sft.imperfectFraction, rng)];
       },
       imperfectFraction: recipe.sft.imperfectFraction,
     };

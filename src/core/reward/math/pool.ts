@@ -99,6 +99,9 @@ export class MathVerifierPool {
     await Promise.all(this.slots.splice(0).map((s) => {
       if (s.timer) clearTimeout(s.timer);
       s.current?.resolve({ correct: false, extracted: null, reason: 'verifier pool closed' });
+      // An unref'd worker does not keep the event loop alive: without this, a caller awaiting close()
+      // can see the process exit before the workers' exit events arrive.
+      s.worker.ref();
       return s.worker.terminate();
     }));
   }
