@@ -79,7 +79,7 @@ export const command: CliCommand = {
         `${filter.dropIds.size} solved above ${threshold} dropped${filter.unmatchedRows ? `, ${filter.unmatchedRows} rollouts matched no prompt` : ''}`;
     }
 
-    const report = exportVerl({ inputs, validation: (values.val ?? []).map((f) => path.resolve(io.cwd, f)), outDir, domain, labelsFile: labels, dropIds });
+    const report = await exportVerl({ inputs, validation: (values.val ?? []).map((f) => path.resolve(io.cwd, f)), outDir, domain, labelsFile: labels, dropIds });
     const rewardUrl = values['reward-url'] ?? 'http://127.0.0.1:8321';
     const module = writeRewardModule(outDir, rewardUrl);
     if (values.json) {

@@ -8,7 +8,7 @@ import type { SampleRecord } from '../protocol/trainer';
 import { runPaths } from './layout';
 import { MetricsFile, type BadLine } from './metricsFile';
 import type { ColumnarMetrics } from './metricsTable';
-import { readStatusFile, type StatusFile } from './runStatus';
+import { deriveRunStatus, isPidAlive, readStatusFile, type StatusFile } from './runStatus';
 import { SamplesFile } from './samplesFile';
 import { StageTracker, type StageMark } from './stages';
 import type { MetricsLine } from '../protocol/metrics';
@@ -69,7 +69,11 @@ export class RunFeed {
   }
 
   info(role: RunInfo['role'], activeHere = false): RunInfo {
-    return { key: this.key, label: this.label, role, status: activeHere ? 'running' : this.status?.status ?? 'unknown' };
+    // status.json says "running" forever after a kill -9: ask whether its process is still alive.
+    const status = activeHere ? 'running'
+      : this.status ? deriveRunStatus({ statusFile: { kind: 'ok', value: this.status }, activeHere, pidAlive: this.status.pid !== undefined ? isPidAlive(this.status.pid) : undefined })
+      : 'unknown';
+    return { key: this.key, label: this.label, role, status };
   }
 
   poll(): FeedDelta {

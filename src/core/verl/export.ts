@@ -8,6 +8,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { z } from 'zod';
 import { CODE_INSTRUCTION, MATH_INSTRUCTION, type CodeRecord, type MathRecord, type PromptRecord } from '../dataset/records';
 import { excludedIds } from '../labels/store';
+import { loadDataset } from '../dataset/load';
 import { writeFileAtomic } from '../util/atomic';
 
 export interface VerlRow {
@@ -140,14 +141,39 @@ export interface ExportReport {
   skippedLines: ReadIssue[];
 }
 
+/** True when the file's first record is in our curated layout (it names its domain). */
+function isCuratedLayout(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const first = buf.subarray(0, n).toString('utf8').split('\n').find((l) => l.trim());
+    if (!first) return true;
+    const value = JSON.parse(first);
+    return !!value && typeof value === 'object' && (value.domain === 'math' || value.domain === 'code');
+  } catch {
+    return true; // let the curated reader report the bad line with its number
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Our curated JSONL as is; any other layout (a benchmark file, NuminaMath, LeetCode, …) through the dataset presets. */
+export async function readExportRecords(file: string, domain?: 'math' | 'code'): Promise<{ records: PromptRecord[]; issues: ReadIssue[] }> {
+  if (isCuratedLayout(file)) return readCuratedRecords(file);
+  if (!domain) throw new Error(`${file} is not curated JSONL (its records have no "domain"): pass --domain math|code to read it through the dataset presets`);
+  const loaded = await loadDataset([file], { domain });
+  return { records: loaded.records, issues: loaded.skipped.map((p) => ({ file, line: p.line, error: p.field ? `field '${p.field}': ${p.error}` : p.error })) };
+}
+
 /** Writes train-<domain>.parquet and val-<domain>.parquet (atomically) into outDir. */
-export function exportVerl(opts: ExportOptions): ExportReport {
+export async function exportVerl(opts: ExportOptions): Promise<ExportReport> {
   const excluded = opts.labelsFile && fs.existsSync(opts.labelsFile) ? excludedIds(opts.labelsFile) : new Set<string>();
   const report: ExportReport = { files: [], excludedByLabel: 0, droppedByFilter: 0, skippedLines: [] };
-  const collect = (files: string[], split: string) => {
+  const collect = async (files: string[], split: string) => {
     const byDomain = new Map<string, VerlRow[]>();
     for (const f of files) {
-      const { records, issues } = readCuratedRecords(f);
+      const { records, issues } = await readExportRecords(f, opts.domain);
       report.skippedLines.push(...issues);
       for (const rec of records) {
         if (opts.domain && rec.domain !== opts.domain) continue;
@@ -162,7 +188,7 @@ export function exportVerl(opts: ExportOptions): ExportReport {
   };
   fs.mkdirSync(opts.outDir, { recursive: true });
   for (const [split, files] of [['train', opts.inputs], ['val', opts.validation]] as const) {
-    for (const [domain, rows] of collect(files, split)) {
+    for (const [domain, rows] of await collect(files, split)) {
       const file = path.join(opts.outDir, `${split}-${domain}.parquet`);
       writeFileAtomic(file, new Uint8Array(verlParquetBuffer(rows)));
       report.files.push({ file, rows: rows.length, domain, split });

@@ -38,7 +38,8 @@ export function startVerlWatch(opts: VerlWatchOptions): VerlWatch {
   writeJsonAtomic(path.join(dir, 'config.json'), { source: 'verl', metrics: describe(opts.metrics), rollouts: opts.rollouts ? describe(opts.rollouts) : null });
   // One verl launch = one stage of the recipe: it starts at the run's first step.
   const stages = [{ name: opts.name, startStep: 0 }];
-  writeJsonAtomic(path.join(dir, 'status.json'), { status: 'running', detail: 'following a verl run', time: new Date().toISOString(), stages });
+  // The pid is the follower's (this process): the mirror is "running" while it is followed.
+  writeJsonAtomic(path.join(dir, 'status.json'), { status: 'running', detail: 'following a verl run', time: new Date().toISOString(), stages, pid: process.pid });
   const metricsFile = path.join(dir, 'metrics.jsonl');
   const samplesFile = path.join(dir, 'samples.jsonl');
   fs.writeFileSync(metricsFile, '');

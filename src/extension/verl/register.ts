@@ -58,7 +58,7 @@ async function launch(s: Services): Promise<void> {
   const root = path.join(acereasonDir(ws), 'verl', `${recipe.name}-${stamp}`);
   const dataDir = path.join(root, 'data');
   try {
-    const report = exportVerl({ inputs: curated.map((u) => u.fsPath), validation: [], outDir: dataDir, labelsFile: labelsFile(ws) });
+    const report = await exportVerl({ inputs: curated.map((u) => u.fsPath), validation: [], outDir: dataDir, labelsFile: labelsFile(ws) });
     writeRewardModule(dataDir, DEFAULT_LAUNCH_OPTIONS.rewardUrl);
     const plan = buildLaunchPlan(recipe, { ...DEFAULT_LAUNCH_OPTIONS, modelPath: model, dataDir, outputDir: path.join(root, 'outputs'), mode });
     const scriptsDir = path.join(root, 'scripts');

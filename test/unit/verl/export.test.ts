@@ -32,7 +32,7 @@ test('bad lines are reported with file, line and field, good ones kept', () => {
 
 test('export writes verl parquet that reads back with the recipe prompt and ground truth', async () => {
   const out = tmp();
-  const report = exportVerl({ inputs: [fixture], validation: [fixture], outDir: out });
+  const report = await exportVerl({ inputs: [fixture], validation: [fixture], outDir: out });
   assert.deepEqual(report.files.map((f) => path.basename(f.file)).sort(), ['train-code.parquet', 'train-math.parquet', 'val-code.parquet', 'val-math.parquet']);
   assert.equal(report.skippedLines.length, 4, 'two bad lines, in each of the two reads');
   const math = await readParquet(path.join(out, 'train-math.parquet'));
@@ -60,7 +60,7 @@ test('prompts excluded in labels.jsonl are left out; the latest decision wins', 
   appendLabel(labels, { id: 'm1', decision: 'exclude' });
   appendLabel(labels, { id: 'c2', decision: 'exclude' });
   appendLabel(labels, { id: 'c2', decision: 'keep' });
-  const report = exportVerl({ inputs: [fixture], validation: [], outDir: out, labelsFile: labels });
+  const report = await exportVerl({ inputs: [fixture], validation: [], outDir: out, labelsFile: labels });
   assert.equal(report.excludedByLabel, 1);
   assert.deepEqual((await readParquet(path.join(out, 'train-math.parquet'))).map((r) => r.extra_info.id), ['m2']);
   assert.deepEqual((await readParquet(path.join(out, 'train-code.parquet'))).map((r) => r.extra_info.id), ['c1', 'c2']);
@@ -92,4 +92,18 @@ test('the curriculum filter drops prompts solved above the threshold, from ids o
 test('the reward module bakes in the service URL and refuses a URL that could break out of the string', () => {
   assert.match(rewardModuleSource('http://10.1.2.3:8321'), /DEFAULT_URL = "http:\/\/10\.1\.2\.3:8321"/);
   assert.throws(() => rewardModuleSource('http://x"; import os; "'), /not an http/);
+});
+
+test('a benchmark file in its own layout exports as validation data through the dataset presets', async () => {
+  const out = tmp();
+  const bench = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'benchmarks', 'aime24.jsonl');
+  assert.ok(fs.existsSync(bench), `${bench}: ../shared/data must be beside the repo (as in CI)`);
+  await assert.rejects(exportVerl({ inputs: [fixture], validation: [bench], outDir: out }), /pass --domain/);
+  const report = await exportVerl({ inputs: [fixture], validation: [bench], outDir: out, domain: 'math' });
+  const val = await readParquet(path.join(out, 'val-math.parquet'));
+  assert.equal(val.length, 30);
+  assert.equal(report.files.find((f) => f.split === 'val')!.rows, 30);
+  assert.equal(val[0].reward_model.ground_truth.length > 0, true);
+  assert.ok(val[0].prompt[0].content.endsWith(MATH_INSTRUCTION));
+  fs.rmSync(out, { recursive: true, force: true });
 });
