@@ -3,6 +3,7 @@
 // looks for:
 //   # acereason: problem=<promptId> dataset=<dataset path or builtin:<recipe>>
 import fs from 'node:fs';
+import path from 'node:path';
 import type { SampleRecord } from '../../core/protocol/trainer';
 
 /** The last fenced code block after the reasoning (`</think>`), or undefined. */
@@ -18,6 +19,10 @@ export function extractCode(response: string): string | undefined {
  */
 export function runDataset(configFile: string | undefined, domain: 'math' | 'code' = 'code'): string {
   if (!configFile) return 'builtin:demo';
+  // The trainer writes the prompts it trains on (built-in tasks included) into the run folder, so
+  // the CodeLens can find a sample's problem and tests by id.
+  const written = path.join(path.dirname(configFile), 'data', `${domain}.jsonl`);
+  if (fs.existsSync(written)) return written;
   try {
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
     if (typeof config.dataset === 'string' && config.dataset) return config.dataset;

@@ -33,6 +33,16 @@ describe('sample documents', () => {
     assert.equal(runDataset(files, 'math'), '/d/m.jsonl');
   });
 
+  test('the prompts a run wrote into its folder win, per domain', () => {
+    const run = fs.mkdtempSync(path.join(tmp, 'run-'));
+    const config = path.join(run, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ recipe: 'demo' }));
+    fs.mkdirSync(path.join(run, 'data'));
+    fs.writeFileSync(path.join(run, 'data', 'code.jsonl'), '');
+    assert.equal(runDataset(config, 'code'), path.join(run, 'data', 'code.jsonl'));
+    assert.equal(runDataset(config, 'math'), 'builtin:demo', 'no math file written: fall back');
+  });
+
   test('a math sample opens as Markdown with prompt, response and extracted answer', () => {
     const doc = sampleDocumentText({
       step: 1, stage: 'math-8k', promptId: 'p1', domain: 'math', prompt: 'What is 1+1?', response: '\\boxed{2}', reward: 1, extracted: '2', verdict: 'ok',
