@@ -12,7 +12,7 @@ import type { Recipe } from '../core/rl/recipe';
 import { deriveSeed, Rng } from '../core/rl/rng';
 import { describePlan, planStages, totalSteps, type PlannedStage } from '../core/rl/schedule';
 import { labelsFile, runPaths } from '../core/runs/layout';
-import { writeJsonAtomic } from '../core/util/atomic';
+import { writeFileAtomic, writeJsonAtomic } from '../core/util/atomic';
 import { currentBackend } from './backend';
 import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
@@ -53,7 +53,7 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
   else if (fs.existsSync(paths.metrics) && fs.statSync(paths.metrics).size > 0) throw new Error(`run folder ${paths.dir} already has metrics; use --resume ${paths.dir} or a new run id`);
   // The resolved recipe on its own, so `acereason train --resume <run>` needs no other argument.
   writeJsonAtomic(path.join(paths.dir, RESOLVED_RECIPE_FILE), recipe);
-  writeJsonAtomic(paths.config, { recipe, phase: req.phase ?? 'all', seed: recipe.seed, runId: req.runId, resumedFrom: resume?.dir, backend: currentBackend()?.name });
+  writeJsonAtomic(paths.config, { recipe, phase: req.phase ?? 'all', seed: recipe.seed, runId: req.runId, resumedFrom: resume?.dir, backend: currentBackend()?.name, ...(req.dataset ? { dataset: req.dataset } : {}) });
   log.status('running', { step: resume && inPlace ? resume.state.step : 0 });
   ctx.emit({ type: 'status', runId: req.runId, status: 'running' });
   log.event(inPlace ? `resuming ${req.runId} from ${resume!.dir} (step ${resume!.state.step})` : `run ${req.runId} started${resume ? ` from the weights of ${resume.dir}` : ''}; backend ${currentBackend()?.name ?? 'default'}`);
@@ -62,6 +62,7 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
   // --- data and curation
   const data = loadTaskData(recipe);
   curate(data, log);
+  writeRunPrompts(paths.dir, data);
   const domains = [...new Set(plan.map((p) => p.spec.domain))];
   const recordsOf = (d: Domain) => data[d];
 
@@ -257,3 +258,16 @@ function pickSamples<T>(rollouts: readonly T[], count: number, groupSize: number
 }
 
 export type { Recipe };
+
+/**
+ * The prompts this run trains and evaluates on (train and held-out, built-in tasks included), as
+ * <run>/data/<domain>.jsonl in our record layout: the dashboard's sample documents point the CodeLens
+ * at them, so a sampled solution can be verified against its problem's tests by id.
+ */
+function writeRunPrompts(runDir: string, data: TaskData): void {
+  for (const domain of ['math', 'code'] as const) {
+    const records = [...data[domain].train, ...data[domain].heldOut];
+    if (records.length === 0) continue;
+    writeFileAtomic(path.join(runDir, 'data', `${domain}.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  }
+}

@@ -114,18 +114,30 @@ describe('curator and CodeLens in code-server', { timeout: 300_000 }, () => {
   test('"AceReason: Curate Dataset" curates a chosen file, opens report.json and shows the output in the curator', async () => {
     await studio.capture('curate-dataset', async () => {
       await studio.runCommand('AceReason: Curate Dataset', { acceptQuickPicks: 0 });
-      // code-server's file dialog is a quick input with a path box.
-      const box = studio.page.locator('.quick-input-widget .quick-input-box input');
+      // code-server's file dialog is a quick input with a path box. It opens at once, then lists the
+      // default folder (the workspace) and writes that folder's path into the box, replacing whatever
+      // was typed meanwhile: wait for it to have done so before typing the file's path.
+      const dialog = studio.page.locator('.quick-input-widget', { has: studio.page.locator('.quick-input-title', { hasText: 'choose the dataset file' }) });
+      const box = dialog.locator('.quick-input-box input');
+      const listed = (name: string) => dialog.locator('.quick-input-list .monaco-list-row', { has: studio.page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
       await box.waitFor({ state: 'visible', timeout: 15_000 });
-      await box.fill(path.join(studio.workspaceDir, 'data', 'math.jsonl'));
-      // It checks the typed path asynchronously; Enter before that is refused as "a path that exists".
+      await studio.page.waitForFunction(([sel, want]) => (document.querySelector(sel) as HTMLInputElement | null)?.value === want,
+        ['.quick-input-widget .quick-input-box input', `${studio.workspaceDir}/`] as const, { timeout: 30_000, polling: 50 });
+      await listed('data').waitFor({ state: 'visible', timeout: 15_000 });
+      const file = path.join(studio.workspaceDir, 'data', 'math.jsonl');
+      await box.fill(file);
+      // It then lists data/ and checks the typed path asynchronously; Enter before that is refused as
+      // "a path that exists".
+      await listed('math.jsonl').waitFor({ state: 'visible', timeout: 15_000 });
       const refused = studio.page.locator('.quick-input-widget', { hasText: 'Please enter a path that exists' });
       await refused.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
-      await studio.page.waitForTimeout(500);
+      assert.equal(await box.inputValue(), file);
       await studio.page.keyboard.press('Enter');
-      // Domain (detected: math, listed first), then "No benchmark files".
-      for (const expected of [/math/, /No benchmark files/]) {
-        const first = studio.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+      // Domain (detected: math, listed first), then "No benchmark files": wait for each pick by its
+      // title, so a key never goes to the quick input before it (which may still be closing).
+      for (const [title, expected] of [['Curate Dataset — domain', /math/], ['decontaminate against benchmarks?', /No benchmark files/]] as const) {
+        const pick = studio.page.locator('.quick-input-widget', { has: studio.page.locator('.quick-input-title', { hasText: title }) });
+        const first = pick.locator('.quick-input-list .monaco-list-row').first();
         await first.filter({ hasText: expected }).waitFor({ state: 'visible', timeout: 15_000 });
         await studio.page.keyboard.press('Enter');
       }

@@ -199,7 +199,9 @@ describe('curator webview', () => {
   });
 
   test('shift+arrows select several prompts and x excludes them all; the bulk bar counts them', async () => {
+    // p-00010 is below the list's fold: the click scrolls it into view first.
     await p.page.click('#list .vlist-row[data-id="p-00010"]');
+    assert.equal(await p.page.getAttribute('#list .vlist-row.focused', 'data-id'), 'p-00010', 'the click focused the clicked prompt');
     assert.equal(await p.page.isVisible('#bulk-bar'), false, 'no bulk bar for a single prompt');
     await p.page.keyboard.press('Shift+ArrowDown');
     await p.page.keyboard.press('Shift+ArrowDown');

@@ -1,5 +1,9 @@
 // A windowed list with a fixed row height: only the rows in view (plus a small margin) exist in the
 // DOM, and their elements are reused while scrolling, so 50,000 rows cost the same as 50.
+// An element keeps its list position for as long as that position stays in the window: only rows
+// that scrolled out are recycled for rows that scrolled in. (Recycling by slot — element i shows
+// position first+i — would make every element show a different row after any scroll, so a click
+// that lands across a scroll, or anything holding on to a row element, would hit the wrong prompt.)
 export interface VirtualListOptions {
   viewport: HTMLElement;
   rowHeight: number;
@@ -12,7 +16,10 @@ export interface VirtualListOptions {
 
 export class VirtualList {
   private readonly spacer: HTMLElement;
-  private readonly pool: HTMLElement[] = [];
+  /** The element showing each list position in the window (in the DOM). */
+  private readonly byPos = new Map<number, HTMLElement>();
+  /** Row elements out of the DOM, ready for reuse. */
+  private readonly spare: HTMLElement[] = [];
   private count = 0;
   private frame = 0;
   private readonly overscan: number;
@@ -55,7 +62,7 @@ export class VirtualList {
   visibleRows(): number { return Math.max(1, Math.floor(this.opts.viewport.clientHeight / this.opts.rowHeight)); }
 
   /** Rendered row elements (for tests and benchmarks that inspect the DOM). */
-  renderedCount(): number { return this.pool.filter((el) => !el.hidden).length; }
+  renderedCount(): number { return this.byPos.size; }
 
   private schedule(): void {
     if (this.frame) return;
@@ -67,22 +74,29 @@ export class VirtualList {
     const first = Math.max(0, Math.floor(viewport.scrollTop / rowHeight) - this.overscan);
     const height = viewport.clientHeight || rowHeight * 20;
     const last = Math.min(this.count, Math.ceil((viewport.scrollTop + height) / rowHeight) + this.overscan);
-    const needed = Math.max(0, last - first);
-    while (this.pool.length < needed) {
-      const el = this.opts.createRow();
-      el.classList.add('vlist-row');
-      el.style.height = `${rowHeight}px`;
-      viewport.appendChild(el);
-      this.pool.push(el);
+    // Free the elements of positions that left the window; keep the rest where they are.
+    for (const [pos, el] of [...this.byPos]) {
+      if (pos < first || pos >= last) { this.byPos.delete(pos); this.spare.push(el); }
     }
-    for (let i = 0; i < this.pool.length; i++) {
-      const el = this.pool[i];
-      if (i >= needed) { el.hidden = true; delete el.dataset.pos; continue; }
-      const pos = first + i;
-      el.hidden = false;
-      el.dataset.pos = String(pos);
-      el.style.transform = `translateY(${pos * rowHeight}px)`;
+    for (let pos = first; pos < last; pos++) {
+      let el = this.byPos.get(pos);
+      if (!el) {
+        el = this.spare.pop() ?? this.newRow();
+        this.byPos.set(pos, el);
+        el.dataset.pos = String(pos);
+        el.style.transform = `translateY(${pos * rowHeight}px)`;
+        if (!el.isConnected) viewport.appendChild(el);
+      }
       this.opts.renderRow(el, pos);
     }
+    // Spare elements leave the DOM, so no stale row (its id, focus or selection) lingers there.
+    for (const el of this.spare) if (el.isConnected) el.remove();
+  }
+
+  private newRow(): HTMLElement {
+    const el = this.opts.createRow();
+    el.classList.add('vlist-row');
+    el.style.height = `${this.opts.rowHeight}px`;
+    return el;
   }
 }

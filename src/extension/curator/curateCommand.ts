@@ -25,6 +25,53 @@ export function curationOutputDir(workspace: string, input: string, now = new Da
   return path.join(acereasonDir(workspace), 'curated', `${base}-${stamp}`);
 }
 
+type CurationDomain = 'math' | 'code';
+const DOMAIN_DETAIL: Record<CurationDomain, string> = {
+  math: '9-gram decontamination; drops multiple-choice, proofs, multi-part, …',
+  code: '14-gram decontamination; drops interactive / special-judge problems and problems without tests',
+};
+
+/**
+ * The domain pick opens at once, busy, while the file's first rows are read to detect its domain
+ * (a JSON array or a Parquet row group can take a while); then it lists both domains, the detected
+ * one first. Enter while it is still detecting takes the detected domain as soon as it is known.
+ * Resolves undefined when dismissed; rejects when the file cannot be read.
+ */
+export function pickDomain(file: string): Promise<CurationDomain | undefined> {
+  type Item = vscode.QuickPickItem & { domain: CurationDomain };
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = 'AceReason: Curate Dataset — domain';
+  qp.placeholder = `Detecting the domain of ${path.basename(file)}…`;
+  qp.busy = true;
+  let detected: CurationDomain | undefined;
+  let acceptWhenDetected = false;
+  return new Promise<CurationDomain | undefined>((resolve, reject) => {
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      done();
+      qp.dispose();
+    };
+    qp.onDidAccept(() => {
+      const choice = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (choice) settle(() => resolve(choice.domain));
+      else if (!detected) acceptWhenDetected = true;
+    });
+    qp.onDidHide(() => settle(() => resolve(undefined)));
+    qp.show();
+    detectDomain(file).then((d) => {
+      if (settled) return;
+      detected = d;
+      if (acceptWhenDetected) { settle(() => resolve(d)); return; }
+      const order: CurationDomain[] = d === 'math' ? ['math', 'code'] : ['code', 'math'];
+      qp.items = order.map((domain): Item => ({ label: domain, domain, description: domain === d ? 'detected' : undefined, detail: DOMAIN_DETAIL[domain] }));
+      qp.placeholder = `Domain (detected: ${d})`;
+      qp.busy = false;
+    }, (e: unknown) => settle(() => reject(e)));
+  });
+}
+
 export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.Uri): Promise<void> {
   const workspace = deps.workspaceDir();
   const input = inputArg ?? (await vscode.window.showOpenDialog({
@@ -33,16 +80,11 @@ export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.U
   }))?.[0];
   if (!input) return;
 
-  let detected: 'math' | 'code' = 'math';
-  try { detected = await detectDomain(input.fsPath); } catch (e) {
+  let domain: CurationDomain | undefined;
+  try { domain = await pickDomain(input.fsPath); } catch (e) {
     void vscode.window.showErrorMessage(`AceReason: cannot read ${input.fsPath}: ${(e as Error).message}`);
     return;
   }
-  const domains = (['math', 'code'] as const).map((d) => ({
-    label: d, description: d === detected ? 'detected' : undefined,
-    detail: d === 'math' ? '9-gram decontamination; drops multiple-choice, proofs, multi-part, …' : '14-gram decontamination; drops interactive / special-judge problems and problems without tests',
-  })).sort((a) => (a.label === detected ? -1 : 1));
-  const domain = await vscode.window.showQuickPick(domains, { title: 'AceReason: Curate Dataset — domain', placeHolder: `Domain (detected: ${detected})` });
   if (!domain) return;
 
   const pickBenchmarks = await vscode.window.showQuickPick(
@@ -60,12 +102,12 @@ export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.U
   const outDir = curationOutputDir(workspace, input.fsPath);
   const labels = labelsFile(workspace);
   const passRates = passRatesFile(workspace);
-  deps.output.appendLine(`[curate] ${domain.label}: ${input.fsPath} → ${outDir}${benchmarks.length ? ` (benchmarks: ${benchmarks.join(', ')})` : ''}`);
+  deps.output.appendLine(`[curate] ${domain}: ${input.fsPath} → ${outDir}${benchmarks.length ? ` (benchmarks: ${benchmarks.join(', ')})` : ''}`);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Curating ${path.basename(input.fsPath)}`, cancellable: false },
       async (progress) => runCuration({
-        domain: domain.label as 'math' | 'code', inputs: [input.fsPath], benchmarks, outDir,
+        domain, inputs: [input.fsPath], benchmarks, outDir,
         labelsFile: fs.existsSync(labels) ? labels : undefined,
         passRatesFile: fs.existsSync(passRates) ? passRates : undefined,
       }, (p: CurationProgress) => {

@@ -52,6 +52,15 @@ test('tiny run: metrics.jsonl in verl shape, samples, progress, stages, evals, l
   for (const s of mathRl) assert.ok(allowed.has(s.promptId), `excluded prompt ${s.promptId} was sampled`);
   assert.equal(lines.filter((l) => 'prompts/excluded' in l.data && l.data['training/stage'] < 2).every((l) => l.data['prompts/excluded'] === data.math.train.length - 3), true);
 
+  // The run's prompts are in its folder, so a sampled solution's problem and tests can be found by id.
+  const written = (d: string) => fs.readFileSync(path.join(dir, 'data', `${d}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const codeById = new Map(written('code').map((r: { id: string }) => [r.id, r]));
+  assert.equal(written('math').length, data.math.train.length + data.math.heldOut.length);
+  for (const s of samples.filter((x) => x.domain === 'code')) {
+    const rec = codeById.get(s.promptId) as { tests: unknown[] } | undefined;
+    assert.ok(rec && rec.tests.length > 0, `code sample ${s.promptId} has its tests in data/code.jsonl`);
+  }
+
   assert.ok(messages.some((m) => m.type === 'progress' && m.stage === 'math-b'));
   assert.deepEqual(messages.filter((m) => m.type === 'stage').map((m) => m.type === 'stage' && m.stage), ['math-a', 'math-b', 'code-a']);
   assert.ok(messages.some((m) => m.type === 'sample'));
