@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { PromptRecord } from '../core/dataset/records';
 import type { StartRunRequest } from '../core/protocol/trainer';
 import { dropSolvedPrompts, SolveTally } from '../core/rl/curriculum';
+import { passRatesFile, recordPassRates } from '../core/curate/passRates';
 import type { Recipe } from '../core/rl/recipe';
 import { deriveSeed, Rng } from '../core/rl/rng';
 import { describePlan, planStages, totalSteps, type PlannedStage } from '../core/rl/schedule';
@@ -226,6 +227,7 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
         if (step % recipe.checkpointEvery === 0) await checkpoint();
       }
       await evaluate(label, stage.lastStep);
+      recordStagePassRates(req.workspaceDir ? passRatesFile(req.workspaceDir) : path.join(paths.dir, 'passrates.jsonl'), tally, req.runId, stage.lastStep);
       await checkpoint();
     }
 
@@ -270,4 +272,15 @@ function writeRunPrompts(runDir: string, data: TaskData): void {
     if (records.length === 0) continue;
     writeFileAtomic(path.join(runDir, 'data', `${domain}.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
+}
+
+/**
+ * Each prompt's pass rate over this stage's rollouts, appended to the curation pass-rate store
+ * (difficulty buckets and filters in the curator and `acereason curate` read it).
+ */
+function recordStagePassRates(file: string, tally: SolveTally, runId: string, step: number): void {
+  const measurements = Object.entries(tally.toJSON())
+    .filter(([, t]) => t.attempts > 0)
+    .map(([id, t]) => ({ id, passes: t.solved, k: t.attempts, run: runId, step }));
+  if (measurements.length) recordPassRates(file, measurements);
 }

@@ -61,6 +61,13 @@ test('tiny run: metrics.jsonl in verl shape, samples, progress, stages, evals, l
     assert.ok(rec && rec.tests.length > 0, `code sample ${s.promptId} has its tests in data/code.jsonl`);
   }
 
+  // Difficulty: every RL stage leaves per-prompt pass rates for the curator (loaded with buckets).
+  const { loadPassRates, passRatesFile } = await import('../../../src/core/curate/passRates');
+  const rateFile = passRatesFile(ws); // the run has a workspace: the store is the workspace's
+  const rates = loadPassRates(rateFile).rates;
+  assert.ok(rates.size > 0, 'pass rates were recorded');
+  for (const s of mathRl) assert.ok(rates.has(s.promptId), `pass rate of sampled prompt ${s.promptId}`);
+
   assert.ok(messages.some((m) => m.type === 'progress' && m.stage === 'math-b'));
   assert.deepEqual(messages.filter((m) => m.type === 'stage').map((m) => m.type === 'stage' && m.stage), ['math-a', 'math-b', 'code-a']);
   assert.ok(messages.some((m) => m.type === 'sample'));
