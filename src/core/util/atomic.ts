@@ -24,11 +24,7 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 
 /** Atomically publish a directory: build it under `<dir>.tmp-*`, then rename into place. */
 export function publishDirAtomic(finalDir: string, build: (tmpDir: string) => void): void {
-  const parent = path.dirname(finalDir);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = `${finalDir}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
+  const tmp = prepareTempDir(finalDir);
   try {
     build(tmp);
   } catch (e) {
@@ -36,6 +32,31 @@ export function publishDirAtomic(finalDir: string, build: (tmpDir: string) => vo
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+  commitTempDir(tmp, finalDir);
+}
+
+/** publishDirAtomic for a build step that is asynchronous (e.g. reading weights off a device). */
+export async function publishDirAtomicAsync(finalDir: string, build: (tmpDir: string) => Promise<void>): Promise<void> {
+  const tmp = prepareTempDir(finalDir);
+  try {
+    await build(tmp);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  commitTempDir(tmp, finalDir);
+}
+
+function prepareTempDir(finalDir: string): string {
+  fs.mkdirSync(path.dirname(finalDir), { recursive: true });
+  const tmp = `${finalDir}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  return tmp;
+}
+
+/** fsyncs the built files, then swaps the temp dir in (the old one, if any, goes after). */
+function commitTempDir(tmp: string, finalDir: string): void {
   for (const f of fs.readdirSync(tmp)) {
     const p = path.join(tmp, f);
     if (fs.statSync(p).isFile()) {
@@ -52,7 +73,7 @@ export function publishDirAtomic(finalDir: string, build: (tmpDir: string) => vo
   } else {
     fs.renameSync(tmp, finalDir);
   }
-  fsyncDir(parent);
+  fsyncDir(path.dirname(finalDir));
 }
 
 function fsyncDir(dir: string): void {

@@ -48,7 +48,6 @@ export function saveCheckpoint(dir: string, policy: TransformerPolicy, extra?: R
       fs.writeFileSync(path.join(tmp, CHECKPOINT_FILES.meta), JSON.stringify(meta, null, 2) + '\n');
     });
   } catch (e) {
-    removeOurTempDirs(dir);
     throw new Error(`saving checkpoint ${dir} failed (the previous checkpoint, if any, is untouched): ${(e as Error).message}`);
   }
 }
@@ -150,14 +149,4 @@ function splitFloat32(buf: Buffer, sizes: number[]): Float32Array[] {
     at += n;
     return a;
   });
-}
-
-// publishDirAtomic leaves its `<dir>.tmp-<pid>-*` folder behind when the build throws.
-function removeOurTempDirs(dir: string): void {
-  const parent = path.dirname(dir);
-  const prefix = `${path.basename(dir)}.tmp-${process.pid}-`;
-  if (!fs.existsSync(parent)) return;
-  for (const f of fs.readdirSync(parent)) {
-    if (f.startsWith(prefix)) fs.rmSync(path.join(parent, f), { recursive: true, force: true });
-  }
 }

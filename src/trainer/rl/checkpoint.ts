@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../../core/util/atomic';
+import { publishDirAtomicAsync, writeJsonAtomic } from '../../core/util/atomic';
 
 export const TRAINER_STATE_FILE = 'trainer-state.json';
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -50,19 +50,10 @@ export function checkpointDir(checkpointsDir: string, step: number): string {
 export async function writeCheckpoint(checkpointsDir: string, state: TrainerState, writeModel: (dir: string) => Promise<void>): Promise<string> {
   const finalDir = checkpointDir(checkpointsDir, state.step);
   fs.mkdirSync(checkpointsDir, { recursive: true });
-  const tmp = `${finalDir}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  await writeModel(tmp);
-  writeJsonAtomic(path.join(tmp, TRAINER_STATE_FILE), state);
-  if (fs.existsSync(finalDir)) {
-    const old = `${finalDir}.old-${process.pid}-${Date.now().toString(36)}`;
-    fs.renameSync(finalDir, old);
-    fs.renameSync(tmp, finalDir);
-    fs.rmSync(old, { recursive: true, force: true });
-  } else {
-    fs.renameSync(tmp, finalDir);
-  }
+  await publishDirAtomicAsync(finalDir, async (tmp) => {
+    await writeModel(tmp);
+    writeJsonAtomic(path.join(tmp, TRAINER_STATE_FILE), state);
+  });
   pruneCheckpoints(checkpointsDir);
   return finalDir;
 }
