@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { SandboxError } from './forkServer';
+import { HttpError, readJsonBody, sendJson as send } from '../../util/http';
 import type { CodeSandbox, RunCodeResult, SandboxLanguage } from './sandbox';
 
 export interface SandboxHandlerOptions {
@@ -80,16 +81,6 @@ export function toRunCodeResponse(result: RunCodeResult): RunCodeResponse {
   };
 }
 
-function send(res: http.ServerResponse, code: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(code, {
-    'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...extraHeaders,
-  });
-  res.end(text);
-}
-
 /** The request listener (node:http) for /run_code and /v1/ping. Returns false for other paths, so a host server can route them. */
 export function createRunCodeHandler(opts: SandboxHandlerOptions): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const maxBytes = opts.maxRequestBytes ?? 8 * 1024 * 1024;
@@ -128,51 +119,20 @@ export function createRunCodeHandler(opts: SandboxHandlerOptions): (req: http.In
       send(res, 405, { detail: 'use POST /run_code' }, { Allow: 'POST' });
       return true;
     }
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      send(res, 413, { detail: `request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes` }, { Connection: 'close' });
-      req.resume();
-      return true;
-    }
     if (pending >= maxPending) {
       send(res, 503, { detail: `too many requests in flight (${maxPending}); retry later` }, { 'Retry-After': '1' });
       req.resume();
       return true;
     }
     pending++;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    const finish = (code: number, body: unknown, headers: Record<string, string> = {}) => {
-      pending--;
-      if (!res.headersSent) send(res, code, body, headers);
-    };
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        refused = true;
-        chunks.length = 0;
-        finish(413, { detail: `request body exceeds the limit of ${maxBytes} bytes` }, { Connection: 'close' });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('error', () => { if (!refused) { refused = true; pending--; } });
-    req.on('end', () => {
-      if (refused) return;
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch (e) {
-        finish(400, { detail: `request body is not JSON: ${(e as Error).message}` });
-        return;
-      }
-      runCode(body).then(
-        (r) => finish(r.code, r.body),
-        (e) => finish(500, { detail: String((e as Error)?.message ?? e) }),
-      );
-    });
+    readJsonBody(req, maxBytes)
+      .then(runCode)
+      .then((r) => send(res, r.code, r.body))
+      .catch((e) => {
+        if (e instanceof HttpError) send(res, e.status, { detail: e.message }, e.status === 413 ? { Connection: 'close' } : {});
+        else send(res, 500, { detail: String((e as Error)?.message ?? e) });
+      })
+      .finally(() => { pending--; });
     return true;
   };
 }
