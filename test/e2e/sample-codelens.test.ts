@@ -1,0 +1,79 @@
+// From a run's samples pane to a verdict: open a sampled code solution in the editor from the
+// dashboard, click its CodeLens, and see the sandbox's verdict. The run is a recorded one (as the
+// trainer writes it: config.json, data/code.jsonl with the run's prompts, samples.jsonl), so the test
+// does not depend on training speed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { Studio } from './harness';
+
+const RUN = '.acereason/runs/20261122-050000-code-e2e';
+const PROBLEM = {
+  id: 'builtin-code-sum', source: 'builtin-code', domain: 'code', format: 'stdin', problem: 'Read two integers and print their sum.',
+  tests: [{ input: '1 2\n', output: '3\n' }, { input: '10 -4\n', output: '6\n' }, { input: '0 0\n', output: '0\n' }],
+};
+const SAMPLE = {
+  step: 7, stage: 'code-64', promptId: PROBLEM.id, source: PROBLEM.source, domain: 'code', prompt: PROBLEM.problem,
+  response: '<think>read both, add</think>\n```python\na, b = map(int, input().split())\nprint(a + b)\n```',
+  reward: 1, extracted: null, verdict: '3/3 tests passed', tests: [{ status: 'AC' }, { status: 'AC' }, { status: 'AC' }],
+};
+
+async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of studio.page.frames()) {
+      if (await frame.locator('article.sample').count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the dashboard with a sample did not appear');
+    await studio.page.waitForTimeout(250);
+  }
+}
+
+describe('a sampled solution, opened from the dashboard, verified by its CodeLens', { timeout: 240_000 }, () => {
+  let studio: Studio;
+
+  before(async () => {
+    // The sandbox masks /tmp; keep the extension's install out of it as real installs are.
+    const scratch = path.join(os.homedir(), '.cache', 'acereason-e2e');
+    fs.mkdirSync(scratch, { recursive: true });
+    process.env.TMPDIR = scratch;
+    studio = await Studio.launch({
+      name: 'sample-codelens',
+      viewport: { width: 1400, height: 900 },
+      workspaceFiles: {
+        [`${RUN}/config.json`]: JSON.stringify({ recipe: 'demo', phase: 'code', seed: 0, runId: path.basename(RUN) }),
+        [`${RUN}/status.json`]: JSON.stringify({ status: 'finished', time: new Date().toISOString() }),
+        [`${RUN}/metrics.jsonl`]: JSON.stringify({ step: 7, data: { 'critic/score/mean': 0.75 } }) + '\n',
+        [`${RUN}/samples.jsonl`]: JSON.stringify(SAMPLE) + '\n',
+        [`${RUN}/data/code.jsonl`]: JSON.stringify(PROBLEM) + '\n',
+      },
+    });
+  });
+
+  after(async () => {
+    await studio?.close();
+  });
+
+  test('Open in editor, then the lens: "Verify against 3 tests" becomes "✓ 3/3 passed"', async () => {
+    await studio.capture('sample-codelens', async () => {
+      await studio.runCommand('AceReason: Open Dashboard');
+      const frame = await dashboardFrame(studio);
+      const card = frame.locator('article.sample').filter({ hasText: PROBLEM.id }).first();
+      await card.getByRole('button', { name: 'Open in editor' }).click();
+      // The response opens as an untitled Python document headed with the problem and the run's prompts.
+      const firstLine = studio.page.locator('.monaco-editor .view-line').first();
+      await firstLine.waitFor({ state: 'visible', timeout: 30_000 });
+      await studio.page.waitForFunction(() => /acereason: problem=builtin-code-sum dataset=/.test(
+        document.querySelector('.monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ') ?? ''), undefined, { timeout: 30_000 });
+      const lens = (text: RegExp) => studio.page.locator('.codelens-decoration a').filter({ hasText: text }).first();
+      await lens(/Verify against 3 tests/).waitFor({ state: 'visible', timeout: 30_000 });
+      await lens(/Verify against 3 tests/).click();
+      await lens(/✓ 3\/3 passed · \d+/).waitFor({ state: 'visible', timeout: 60_000 });
+      assert.ok(await lens(/✓ 3\/3 passed/).isVisible());
+      await studio.screenshot('sample-codelens-verified');
+    });
+  });
+});
