@@ -2,6 +2,7 @@
 // Feeds are polled twice a second; what arrives while the panel is hidden is buffered here and
 // replayed on show, and a (re)loaded page gets a full snapshot when it says 'ready'.
 import * as vscode from 'vscode';
+import { VisibilityBuffer } from './visibilityBuffer';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import {
@@ -35,15 +36,14 @@ export class DashboardPanel implements vscode.Disposable {
 
   private feeds: RunFeed[] = [];
   private state: DashboardState;
-  private ready = false;
-  private buffered: HostToDashboard[] = [];
-  private needSnapshot = false;
+  private readonly outbox: VisibilityBuffer<HostToDashboard>;
   private readonly timer: NodeJS.Timeout;
   private readonly subs: vscode.Disposable[] = [];
   private readonly reportedBadLines = new Set<string>();
 
   constructor(private readonly panel: vscode.WebviewPanel, private readonly s: Services, state: DashboardState) {
     DashboardPanel.current = this;
+    this.outbox = new VisibilityBuffer((msg) => void panel.webview.postMessage(msg), () => panel.visible, MAX_BUFFERED);
     this.state = state;
     this.feeds = this.makeFeeds(state);
     panel.webview.options = dashboardWebviewOptions(s.context.extensionUri);
@@ -105,21 +105,11 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private post(msg: HostToDashboard): void {
-    if (this.ready && this.panel.visible) {
-      void this.panel.webview.postMessage(msg);
-      return;
-    }
-    if (this.needSnapshot) return;
-    this.buffered.push(msg);
-    if (this.buffered.length > MAX_BUFFERED) {
-      this.buffered = [];
-      this.needSnapshot = true;
-    }
+    this.outbox.post(msg);
   }
 
   private sendSnapshot(): void {
-    this.buffered = [];
-    this.needSnapshot = false;
+    this.outbox.reset();
     const active = this.activeKey();
     this.post({
       type: 'reset', state: this.state,
@@ -174,10 +164,7 @@ export class DashboardPanel implements vscode.Disposable {
 
   private onViewState(): void {
     if (!this.panel.visible) return;
-    if (this.needSnapshot) { this.sendSnapshot(); return; }
-    const pending = this.buffered;
-    this.buffered = [];
-    if (this.ready) for (const msg of pending) void this.panel.webview.postMessage(msg);
+    if (this.outbox.onShow() === 'snapshot') this.sendSnapshot();
   }
 
   private onMessage(raw: unknown): void {
@@ -195,7 +182,7 @@ export class DashboardPanel implements vscode.Disposable {
   private async handle(msg: DashboardToHost): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        this.ready = true;
+        this.outbox.ready = true;
         this.sendSnapshot();
         return;
       case 'openSample': {
