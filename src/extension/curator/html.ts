@@ -1,7 +1,7 @@
 // The curator page shell: a strict CSP (scripts only with our nonce, styles and fonts only from the
 // extension), the stylesheets and the bundle. The page builds its own DOM from dist/webview/curator.js.
 // Kept free of `vscode` so the webview test loads exactly the page the extension serves.
-import { randomBytes } from 'node:crypto';
+import { contentSecurityPolicy, escapeAttr as attr, newNonce } from '../webviewPage';
 
 export interface CuratorPageAssets {
   /** The webview's `cspSource` (the origin asWebviewUri URLs live on). */
@@ -12,23 +12,11 @@ export interface CuratorPageAssets {
   nonce?: string;
 }
 
-export function newNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { newNonce };
 
 export function curatorHtml(a: CuratorPageAssets): string {
   const nonce = a.nonce ?? newNonce();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${a.cspSource}`,
-    `font-src ${a.cspSource}`,
-    `img-src ${a.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(a.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,6 +1,8 @@
 // The dashboard page. No vscode import, so the webview tests build the very same markup. Strict CSP:
 // scripts only with the per-load nonce, styles and fonts only from the extension's own files, no
 // inline handlers anywhere (the script wires events itself).
+import { contentSecurityPolicy, escapeAttr as attr } from '../webviewPage';
+
 export interface DashboardHtmlInput {
   /** webview.cspSource */
   cspSource: string;
@@ -10,19 +12,8 @@ export interface DashboardHtmlInput {
   styleUris: string[];
 }
 
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function dashboardHtml(i: DashboardHtmlInput): string {
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(i.nonce)) throw new Error('dashboardHtml: the nonce must be at least 16 base64/url-safe characters');
-  const csp = [
-    "default-src 'none'",
-    `style-src ${i.cspSource}`,
-    `font-src ${i.cspSource}`,
-    `img-src ${i.cspSource} data:`,
-    `script-src 'nonce-${i.nonce}'`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(i.cspSource, i.nonce, { imgData: true });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

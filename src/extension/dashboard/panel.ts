@@ -3,7 +3,7 @@
 // replayed on show, and a (re)loaded page gets a full snapshot when it says 'ready'.
 import * as vscode from 'vscode';
 import { VisibilityBuffer } from './visibilityBuffer';
-import crypto from 'node:crypto';
+import { newNonce } from '../webviewPage';
 import path from 'node:path';
 import {
   parseDashboardToHost, type DashboardSource, type DashboardState, type DashboardToHost, type HostToDashboard,
@@ -94,7 +94,7 @@ export class DashboardPanel implements vscode.Disposable {
     const w = this.panel.webview;
     const asset = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', 'webview', f)).toString();
     return dashboardHtml({
-      cspSource: w.cspSource, nonce: crypto.randomBytes(18).toString('base64url'),
+      cspSource: w.cspSource, nonce: newNonce(),
       scriptUri: asset('dashboard.js'), styleUris: [asset('uPlot.min.css'), asset('dashboard-dashboard.css')],
     });
   }
