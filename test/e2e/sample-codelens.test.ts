@@ -32,7 +32,7 @@ async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame
   }
 }
 
-describe('a sampled solution, opened from the dashboard, verified by its CodeLens', { timeout: 240_000 }, () => {
+describe('a sample in the dashboard: excluded inline, opened in the editor, verified by its CodeLens', { timeout: 240_000 }, () => {
   let studio: Studio;
 
   before(async () => {
@@ -62,6 +62,14 @@ describe('a sampled solution, opened from the dashboard, verified by its CodeLen
       await studio.runCommand('AceReason: Open Dashboard');
       const frame = await dashboardFrame(studio);
       const card = frame.locator('article.sample').filter({ hasText: PROBLEM.id }).first();
+      // Inline curation: the sample's prompt excluded from the dashboard lands in labels.jsonl,
+      // the file the curator, the trainer and the verl export all read.
+      await card.getByRole('button', { name: 'Exclude prompt' }).click();
+      const labels = path.join(studio.workspaceDir, '.acereason', 'labels.jsonl');
+      const deadline = Date.now() + 15_000;
+      while (!(fs.existsSync(labels) && fs.readFileSync(labels, 'utf8').includes(PROBLEM.id)) && Date.now() < deadline) await studio.page.waitForTimeout(100);
+      const decisions = fs.readFileSync(labels, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(decisions.map((d) => [d.id, d.decision]), [[PROBLEM.id, 'exclude']]);
       await card.getByRole('button', { name: 'Open in editor' }).click();
       // The response opens as an untitled Python document headed with the problem and the run's prompts.
       const firstLine = studio.page.locator('.monaco-editor .view-line').first();
