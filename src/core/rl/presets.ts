@@ -12,7 +12,7 @@ import { parseRecipe, type Recipe, type RecipeInput } from './recipe';
  */
 const demo: RecipeInput = {
   name: 'demo',
-  description: 'Built-in seeded math and code tasks, a 0.26M-parameter character-level policy, 2 CPU cores, about 10 minutes.',
+  description: 'Built-in seeded math and code tasks, a 0.26M-parameter character-level policy, 2 CPU cores, about 4–6 minutes.',
   seed: 0,
   hardware: 'cpu',
   model: { layers: 2, heads: 4, width: 96, mlpRatio: 4, contextLength: 128 },
