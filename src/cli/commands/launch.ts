@@ -119,6 +119,8 @@ export const command: CliCommand = {
       io.stdout.write(`  ${s.fileName}  ${s.stage.domain} · ${Math.round(s.stage.maxResponseLength * scale)} tokens · n=${s.stage.rolloutsPerPrompt} · T=${s.stage.temperature} · lr=${s.stage.learningRate} · ${s.overrides.length} overrides checked\n`);
       for (const n of s.notes) io.stdout.write(`      note: ${n}\n`);
     }
+    const missing = [...new Set(plan.map((s) => s.stage.domain))].filter((d) => !fs.existsSync(path.join(opts.dataDir, `train-${d}.parquet`)));
+    for (const d of missing) io.stdout.write(`note: ${path.join(opts.dataDir, `train-${d}.parquet`)} does not exist yet: run \`acereason export verl --domain ${d} --out ${opts.dataDir} …\` before the ${d} stages\n`);
     io.stdout.write(`Start the reward service first: acereason serve --port ${new URL(opts.rewardUrl).port || 80}\n`);
     io.stdout.write(`Then run, in order: ${plan.map((s) => `${mode === 'slurm' ? 'sbatch' : 'bash'} ${path.join(outDir, s.fileName)}`).join(' && ')}\n`);
     return 0;
