@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportVerl } from '../../core/verl/export';
-import { readCuratedRecords } from '../../core/verl/export';
+import { exportVerl, readExportRecords } from '../../core/verl/export';
 import { filterFromRollouts } from '../../core/verl/rolloutFilter';
 import { writeRewardModule } from '../../core/verl/rewardModule';
 import { labelsFile } from '../../core/runs/layout';
@@ -67,7 +66,15 @@ export const command: CliCommand = {
     if (values['filter-rollouts']) {
       const threshold = values['drop-solved-above'] === undefined ? 0.375 : Number(values['drop-solved-above']);
       if (!(threshold >= 0 && threshold <= 1)) throw new CliError(`--drop-solved-above must be a number in [0, 1], got '${values['drop-solved-above']}'`);
-      const records = inputs.flatMap((f) => readCuratedRecords(f).records);
+      // The same reader as the export itself, so public layouts read with --domain are filtered too.
+      const records = [];
+      for (const f of inputs) {
+        try {
+          records.push(...(await readExportRecords(f, domain)).records);
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+      }
       let filter;
       try {
         filter = filterFromRollouts(path.resolve(io.cwd, values['filter-rollouts']), records, threshold);

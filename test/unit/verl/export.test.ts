@@ -107,3 +107,28 @@ test('a benchmark file in its own layout exports as validation data through the 
   assert.ok(val[0].prompt[0].content.endsWith(MATH_INSTRUCTION));
   fs.rmSync(out, { recursive: true, force: true });
 });
+
+test('the CLI curriculum filter reads public layouts the way the export does (--domain)', async () => {
+  const { runCli } = await import('../../../src/cli/main');
+  const { PassThrough } = await import('node:stream');
+  const out = tmp();
+  const bench = path.join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'benchmarks', 'aime24.jsonl');
+  assert.ok(fs.existsSync(bench), `${bench}: ../shared/data must be beside the repo (as in CI)`);
+  const firstId = JSON.parse(fs.readFileSync(bench, 'utf8').split('\n')[0]).id as string;
+  const rollouts = path.join(out, 'rollouts');
+  fs.mkdirSync(rollouts);
+  fs.writeFileSync(path.join(rollouts, '1.jsonl'), [1, 1, 1, 0].map((s) => JSON.stringify({ input: 'x', score: s, acereason_id: firstId })).join('\n') + '\n');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let text = '';
+  stdout.on('data', (d) => { text += d; });
+  stderr.resume();
+  const code = await runCli(['export', 'verl', '--input', bench, '--domain', 'math', '--out', out, '--filter-rollouts', rollouts, '--drop-solved-above', '0.5'],
+    { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd: out });
+  assert.equal(code, 0, text);
+  assert.match(text, /1 solved above 0\.5 dropped/);
+  const ids = (await readParquet(path.join(out, 'train-math.parquet'))).map((r) => r.extra_info.id);
+  assert.equal(ids.length, 29);
+  assert.ok(!ids.includes(firstId));
+  fs.rmSync(out, { recursive: true, force: true });
+});
