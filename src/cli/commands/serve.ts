@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { CodeSandbox } from '../../core/reward/code';
 import { MathVerifierPool } from '../../core/reward/math';
-import { isLoopbackHost, startRewardService, TOKEN_HEADER } from '../../core/reward/service';
+import { startRewardService, TOKEN_HEADER } from '../../core/reward/service';
+import { isLoopbackHost } from '../../core/util/http';
 import { CliError, type CliCommand } from '../command';
 
 const USAGE = `Usage: acereason serve [--host 127.0.0.1] [--port 8321] [--token SECRET] [--allow-remote] [options]

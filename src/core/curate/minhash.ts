@@ -3,20 +3,13 @@
 // Jaccard because it is linear in the number of prompts (all-pairs on 50K prompts = 1.25e9 pairs).
 // With 16 bands of 4 rows a pair at Jaccard 0.8 becomes a candidate with probability ≈ 1 − (1 − 0.8⁴)¹⁶ ≈ 0.9996.
 import { ngrams } from './text';
+import { fnv1a } from '../util/hash';
 
 export const SHINGLE_WORDS = 5;
 const BANDS = 16;
 const ROWS = 4;
 const HASHES = BANDS * ROWS;
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** murmur3's finaliser: a cheap, well-mixed 32-bit permutation, seeded per hash function. */
 function mix(x: number, seed: number): number {

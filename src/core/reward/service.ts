@@ -13,7 +13,7 @@ import { CodeSandbox, createRunCodeHandler } from './code';
 import { codeJobResult, noCodeResult, parseCodeJob } from './code/job';
 import { MathVerifierPool } from './math';
 import { gradeMathJob, mathJobResult, parseMathJob } from './math/job';
-import { HttpError, isLoopbackHost, readJsonBody, sendJson } from '../util/http';
+import { HttpError, readJsonBody, sendJson } from '../util/http';
 
 export const TOKEN_HEADER = 'x-acereason-token';
 
@@ -130,4 +130,3 @@ export async function startRewardService(opts: RewardServiceOptions): Promise<Re
   };
 }
 
-export { isLoopbackHost };

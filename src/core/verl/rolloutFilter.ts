@@ -27,6 +27,12 @@ export function filterFromRollouts(rolloutDir: string, records: PromptRecord[], 
   if (opts.lastSteps) files = files.slice(-opts.lastSteps);
   const byText = new Map<string, string>();
   for (const r of records) byText.set(promptText(r), r.id);
+  // A dump repeats each prompt rollout.n times: match each distinct input text once.
+  const matched = new Map<string, string | undefined>();
+  const matchInput = (input: string) => {
+    if (!matched.has(input)) matched.set(input, matchByText(input, byText));
+    return matched.get(input);
+  };
   const known = new Set(records.map((r) => r.id));
   const result: RolloutFilterResult = { rates: new Map(), dropIds: new Set(), files: files.length, rows: 0, unmatchedRows: 0, badLines: [] };
   for (const f of files) {
@@ -34,7 +40,7 @@ export function filterFromRollouts(rolloutDir: string, records: PromptRecord[], 
     for (const b of badLines) result.badLines.push({ file: f, ...b });
     for (const row of rows) {
       result.rows++;
-      const id = typeof row.acereason_id === 'string' && known.has(row.acereason_id) ? row.acereason_id : matchByText(String(row.input ?? ''), byText);
+      const id = typeof row.acereason_id === 'string' && known.has(row.acereason_id) ? row.acereason_id : matchInput(String(row.input ?? ''));
       if (!id) { result.unmatchedRows++; continue; }
       const score = Number(row.score);
       const entry = result.rates.get(id) ?? { id, attempts: 0, solved: 0, rate: 0 };

@@ -4,6 +4,7 @@
 // (acereason_id), so an exclusion lands in labels.jsonl under the id the next export filters on.
 import { SampleRecord } from '../protocol/trainer';
 import { extractAnswer } from '../reward/math';
+import { fnv1a } from '../util/hash';
 
 export function sampleFromRollout(row: unknown, opts: { stage?: string; fileStep?: number } = {}): SampleRecord | undefined {
   if (!row || typeof row !== 'object') return undefined;
@@ -14,7 +15,7 @@ export function sampleFromRollout(row: unknown, opts: { stage?: string; fileStep
   const input = String(r.input ?? '');
   const gts = typeof r.gts === 'string' ? r.gts : JSON.stringify(r.gts ?? '');
   const isCode = /"inputs"\s*:/.test(gts);
-  const id = typeof r.acereason_id === 'string' ? r.acereason_id : `verl:${hash(input)}`;
+  const id = typeof r.acereason_id === 'string' ? r.acereason_id : `verl:${fnv1a(input).toString(16).padStart(8, '0')}`;
   const candidate = {
     step,
     stage: opts.stage ?? 'verl',
@@ -30,10 +31,4 @@ export function sampleFromRollout(row: unknown, opts: { stage?: string; fileStep
   };
   const parsed = SampleRecord.safeParse(candidate);
   return parsed.success ? parsed.data : undefined;
-}
-
-function hash(text: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
