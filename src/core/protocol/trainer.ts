@@ -28,6 +28,13 @@ export const SampleRecord = z.object({
   verdict: z.string().max(20_000),
   tests: z.array(z.object({ status: z.string().max(16), timeMs: finite.optional() })).max(1000).optional(),
   truncated: z.boolean().optional(),
+  /**
+   * The verifier's verdict state: math `correct | wrong | no-answer | gold-unparseable | timeout | error`;
+   * code `correct | wrong | error`. `verifierFailed` marks states that are the verifier's failure, not
+   * the response's (left out of the group's advantages, counted in reward/verifier_failed_ratio).
+   */
+  verdictState: z.string().max(32).optional(),
+  verifierFailed: z.boolean().optional(),
 });
 export type SampleRecord = z.infer<typeof SampleRecord>;
 
