@@ -5,11 +5,13 @@
 //   dist/workers/*.js  (node, cjs)  from src/**/*.worker.ts — worker threads / child processes
 //   dist/webview/*.js  (browser, iife) from webview/<view>/main.ts, plus webview/<view>/*.css
 //   dist/wasm/*.wasm   tfjs-backend-wasm binaries;  dist/py/*.py  Python helpers from src/**
+//   dist/native/<platform>-<arch>/acereason_blas.node  the optional BLAS addon (build-native.mjs)
 // `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNative } from './build-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -94,5 +96,6 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyAssets();
+  buildNative();
   console.log(`[build] ${builds.length} bundle groups in ${Date.now() - t0} ms → ${path.relative(process.cwd(), dist) || 'dist'}/`);
 }

@@ -69,6 +69,7 @@ function runNodeTests(name, files, concurrency, env = {}) {
 }
 
 if (!only) step('type check', 'npx', ['tsc', '-p', '.', '--noEmit']);
+if (!only) step('import cycles', process.execPath, ['scripts/check-cycles.mjs']);
 // Every suite uses built assets (workers, Python helpers, webview bundles).
 step('build', process.execPath, ['scripts/build.mjs']);
 if (suites.includes('e2e')) step('package VSIX', process.execPath, ['scripts/package-vsix.mjs']);

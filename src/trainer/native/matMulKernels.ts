@@ -1,0 +1,108 @@
+// Replaces the wasm backend's BatchMatMul and _FusedMatMul kernels with calls into the platform's
+// BLAS on views of the wasm heap (no copies). tfjs routes every matMul, its gradients and the fused
+// affine op through these two kernels, so models need no change. Shapes the BLAS path does not cover
+// (partial batch broadcasting, non-float32, exotic fused activations) go to the original kernel.
+import type * as TF from '@tensorflow/tfjs';
+import type { BlasAddon } from './blasAddon';
+
+type Tf = typeof TF;
+interface TensorInfo { dataId: object; shape: number[]; dtype: string }
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backend: WasmBackend; attrs: Record<string, unknown> };
+type KernelFunc = (args: KernelArgs) => TensorInfo;
+
+interface Product { outShape: number[]; batchA: number; batchB: number; m: number; n: number; k: number }
+
+function size(shape: number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** The BLAS view of a tfjs matMul, or null where the BLAS path does not apply. */
+export function planProduct(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): Product | null {
+  if (aShape.length < 2 || bShape.length < 2) return null;
+  const ra = aShape.length, rb = bShape.length;
+  const m = transposeA ? aShape[ra - 1] : aShape[ra - 2];
+  const k = transposeA ? aShape[ra - 2] : aShape[ra - 1];
+  const kb = transposeB ? bShape[rb - 1] : bShape[rb - 2];
+  const n = transposeB ? bShape[rb - 2] : bShape[rb - 1];
+  if (k !== kb) return null;
+  const outerA = aShape.slice(0, -2), outerB = bShape.slice(0, -2);
+  const batchA = size(outerA), batchB = size(outerB);
+  let outer: number[];
+  if (batchA === batchB && outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = outerA;
+  else if (batchB === 1) outer = outerA.length >= outerB.length ? outerA : null as never;
+  else if (batchA === 1) outer = outerB.length >= outerA.length ? outerB : null as never;
+  else return null;
+  if (!outer) return null;
+  return { outShape: [...outer, m, n], batchA, batchB, m, n, k };
+}
+
+const FUSED_ACTIVATIONS = new Set(['linear', 'relu']);
+
+export interface InstalledKernels {
+  /** Restores the wasm kernels (tests compare both paths in one process). */
+  uninstall(): void;
+}
+
+export function installBlasMatMul(tf: Tf, blas: BlasAddon): InstalledKernels {
+  const original = {
+    BatchMatMul: tf.getKernel('BatchMatMul', 'wasm') as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
+    _FusedMatMul: tf.getKernel('_FusedMatMul', 'wasm') as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
+  };
+  if (!original.BatchMatMul || !original._FusedMatMul) throw new Error('the wasm backend has no BatchMatMul/_FusedMatMul kernel to replace');
+
+  function product(args: KernelArgs): TensorInfo | null {
+    const { a, b } = args.inputs;
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+    const transposeA = Boolean(args.attrs.transposeA), transposeB = Boolean(args.attrs.transposeB);
+    const plan = planProduct(a.shape, b.shape, transposeA, transposeB);
+    if (!plan) return null;
+    const out = args.backend.makeOutput(plan.outShape, 'float32');
+    // Views are taken after makeOutput: growing the wasm memory detaches earlier views.
+    blas.sgemmBatched(args.backend.typedArrayFromHeap(a), args.backend.typedArrayFromHeap(b), args.backend.typedArrayFromHeap(out),
+      plan.batchA, plan.batchB, plan.m, plan.n, plan.k, transposeA, transposeB);
+    return out;
+  }
+
+  const batchMatMul: KernelFunc = (args) => product(args) ?? original.BatchMatMul.kernelFunc(args);
+
+  const fusedMatMul: KernelFunc = (args) => {
+    const { bias, preluActivationWeights } = args.inputs;
+    const activation = String(args.attrs.activation ?? 'linear');
+    const n = args.inputs.b ? (args.attrs.transposeB ? args.inputs.b.shape[args.inputs.b.shape.length - 2] : args.inputs.b.shape[args.inputs.b.shape.length - 1]) : -1;
+    const simpleBias = !bias || (bias.dtype === 'float32' && size(bias.shape) === n && bias.shape.length <= 1);
+    if (preluActivationWeights || !FUSED_ACTIVATIONS.has(activation) || !simpleBias) return original._FusedMatMul.kernelFunc(args);
+    const out = product(args);
+    if (!out) return original._FusedMatMul.kernelFunc(args);
+    if (bias || activation === 'relu') {
+      const o = args.backend.typedArrayFromHeap(out);
+      const bv = bias ? args.backend.typedArrayFromHeap(bias) : null;
+      for (let i = 0; i < o.length; i += n) {
+        for (let j = 0; j < n; j++) {
+          let v = o[i + j] + (bv ? bv[j] : 0);
+          if (activation === 'relu' && v < 0) v = 0;
+          o[i + j] = v;
+        }
+      }
+    }
+    return out;
+  };
+
+  const replace = (name: 'BatchMatMul' | '_FusedMatMul', kernelFunc: KernelFunc) => {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as never });
+  };
+  replace('BatchMatMul', batchMatMul);
+  replace('_FusedMatMul', fusedMatMul);
+  return {
+    uninstall() {
+      for (const name of ['BatchMatMul', '_FusedMatMul'] as const) {
+        tf.unregisterKernel(name, 'wasm');
+        tf.registerKernel(original[name] as never);
+      }
+    },
+  };
+}
