@@ -1,6 +1,8 @@
 // The recipe's math on plain arrays: GRPO advantages, loss aggregation, pass@k, recipe, schedule.
 export * from './advantages';
-export * from './loss';
+export * from './lossAggregation';
+export * from './overlong';
+export * from './policyLoss';
 export * from './passAtK';
 export * from './recipe';
 export * from './presets';

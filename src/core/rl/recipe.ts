@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LOSS_AGGREGATIONS } from './loss';
+import { LOSS_AGGREGATIONS } from './lossAggregation';
+import { DEFAULT_POLICY_LOSS_OPTIONS, POLICY_LOSSES, POLICY_LOSS_NAMES } from './policyLoss';
 
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
@@ -95,13 +96,28 @@ export const RecipeSpec = z.object({
   sft: SftSpec,
   grpo: z.object({
     clipNorm: z.number().positive().default(1),
+    /** How per-token losses become the batch loss (see lossAggregation.ts); the recipe's is token-mean. */
     lossAggregation: z.enum(LOSS_AGGREGATIONS).default('token-mean'),
+    /** Which policy loss turns advantages into per-token weights (see policyLoss.ts). */
+    policyLoss: z.enum(POLICY_LOSS_NAMES).default('vanilla'),
+    clipRatioLow: z.number().min(0).max(1).default(DEFAULT_POLICY_LOSS_OPTIONS.clipRatioLow),
+    clipRatioHigh: z.number().min(0).max(10).default(DEFAULT_POLICY_LOSS_OPTIONS.clipRatioHigh),
+    clipRatioC: z.number().gt(1).max(100).default(DEFAULT_POLICY_LOSS_OPTIONS.clipRatioC),
     normalizeAdvantageByStd: z.boolean().default(true),
-    /** verl's defaults for the recipe, kept explicit: no KL term, no entropy bonus, one update per batch. */
+    /** verl's defaults for the recipe, kept explicit: no KL term, no entropy bonus. */
     klCoef: z.literal(0).default(0),
     entropyCoef: z.literal(0).default(0),
-    updatesPerBatch: z.literal(1).default(1),
+    /**
+     * Optimizer steps per rollout batch: the batch is split into this many mini-batches of whole
+     * prompt groups (verl's train_batch_size / ppo_mini_batch_size). 1 is strictly on-policy (the recipe).
+     */
+    updatesPerBatch: positiveInt.max(64).default(1),
   }).strict(),
+  /** The reward registered under each name scores that domain (the trainer's rl/rewards/index.ts). */
+  rewards: z.object({
+    math: z.string().min(1).max(100).default('math-verify'),
+    code: z.string().min(1).max(100).default('code-tests'),
+  }).strict().prefault({}),
   eval: EvalSpec,
   stages: z.array(StageSpec).min(1),
   checkpointEvery: positiveInt.default(5),
@@ -112,10 +128,16 @@ export const RecipeSpec = z.object({
   /** Use two processes for rollouts and gradients when the policy supports it. */
   workers: z.number().int().min(1).max(16).default(2),
 }).strict().superRefine((r, ctx) => {
+  if (r.grpo.updatesPerBatch > 1 && !POLICY_LOSSES[r.grpo.policyLoss].usesRatio) {
+    ctx.addIssue({ code: 'custom', message: `${r.grpo.updatesPerBatch} updates per rollout batch train on stale samples; policyLoss '${r.grpo.policyLoss}' has no importance ratio to correct for it (use 'ppo-clip')`, path: ['grpo', 'updatesPerBatch'] });
+  }
   const names = new Set<string>();
   r.stages.forEach((s, i) => {
     if (names.has(s.name)) ctx.addIssue({ code: 'custom', message: `duplicate stage name '${s.name}'`, path: ['stages', i, 'name'] });
     names.add(s.name);
+    if (r.grpo.updatesPerBatch > s.promptsPerStep) {
+      ctx.addIssue({ code: 'custom', message: `${r.grpo.updatesPerBatch} updates per batch need at least as many prompts per step (mini-batches are whole prompt groups); this stage has ${s.promptsPerStep}`, path: ['stages', i, 'promptsPerStep'] });
+    }
     if (s.maxResponseLength >= r.model.contextLength) {
       ctx.addIssue({ code: 'custom', message: `maxResponseLength ${s.maxResponseLength} leaves no room for the prompt in contextLength ${r.model.contextLength}`, path: ['stages', i, 'maxResponseLength'] });
     }

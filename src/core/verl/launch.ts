@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { Recipe, StageSpec } from '../rl/recipe';
 import { checkOverrides, formatOverride, loadVerlSchema, type Override, type VerlSchema } from './schema';
 
+/** The verification rewards: the only ones compute_score.py (served by `acereason serve`) computes. */
+const DEFAULT_REWARDS = { math: 'math-verify', code: 'code-tests' } as const;
+
 export type LaunchMode = 'local' | 'ray-job' | 'slurm';
 export const LAUNCH_MODES: LaunchMode[] = ['local', 'ray-job', 'slurm'];
 
@@ -88,6 +91,14 @@ export function stageOverrides(recipe: Recipe, stage: StageSpec, index: number, 
   const maxResponse = Math.round(stage.maxResponseLength * opts.lengthScale);
   const batch = opts.trainBatchSize ?? stage.promptsPerStep;
   const notes: string[] = [];
+  if (batch % recipe.grpo.updatesPerBatch !== 0) {
+    throw new Error(`stage '${stage.name}': ${batch} prompts per step do not split into grpo.updatesPerBatch = ${recipe.grpo.updatesPerBatch} equal mini-batches (verl's ppo_mini_batch_size)`);
+  }
+  for (const [domain, name] of Object.entries(recipe.rewards ?? {})) {
+    if (name !== DEFAULT_REWARDS[domain as keyof typeof DEFAULT_REWARDS]) {
+      throw new Error(`rewards.${domain} = '${name}': verl's compute_score.py calls the verification rewards only (rewards.${domain} = '${DEFAULT_REWARDS[domain as keyof typeof DEFAULT_REWARDS]}')`);
+    }
+  }
   if (stage.overlongFiltering) {
     notes.push('overlongFiltering is set, but verl does not implement DAPO overlong filtering (only overlong reward shaping, which is different); this stage runs without it.');
   }
@@ -108,9 +119,13 @@ export function stageOverrides(recipe: Recipe, stage: StageSpec, index: number, 
     o('actor_rollout_ref.model.path', MODEL_PATH_VAR),
     o('actor_rollout_ref.actor.optim.lr', stage.learningRate),
     o('actor_rollout_ref.actor.optim.clip_grad', recipe.grpo.clipNorm),
-    // Strictly on-policy: one mini-batch (counted in prompts) per batch, one epoch → ratio 1.
-    o('actor_rollout_ref.actor.ppo_mini_batch_size', batch),
+    // One mini-batch per update (counted in prompts), one epoch: with updatesPerBatch = 1 (the recipe)
+    // that is strictly on-policy, ratio 1, where verl's clipped loss equals our vanilla loss.
+    o('actor_rollout_ref.actor.ppo_mini_batch_size', batch / recipe.grpo.updatesPerBatch),
     o('actor_rollout_ref.actor.ppo_epochs', 1),
+    o('actor_rollout_ref.actor.clip_ratio_low', recipe.grpo.clipRatioLow),
+    o('actor_rollout_ref.actor.clip_ratio_high', recipe.grpo.clipRatioHigh),
+    o('actor_rollout_ref.actor.clip_ratio_c', recipe.grpo.clipRatioC),
     o('actor_rollout_ref.actor.loss_agg_mode', recipe.grpo.lossAggregation),
     o('actor_rollout_ref.actor.use_kl_loss', 'False'),
     o('actor_rollout_ref.actor.kl_loss_coef', 0),
@@ -188,7 +203,7 @@ function renderScript(recipe: Recipe, stage: StageSpec, index: number, stageDir:
     `# AceReason Studio — verl launch script, stage ${index + 1}/${n}: ${stage.name}`,
     `# recipe '${recipe.name}': ${stage.domain} RL, max response ${Math.round(stage.maxResponseLength * opts.lengthScale)} tokens, ` +
       `${stage.rolloutsPerPrompt} rollouts/prompt, T=${stage.temperature}, lr=${stage.learningRate}, ${stage.steps} steps.`,
-    '# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, token-mean loss, no KL, entropy_coeff=0.',
+    (recipe.grpo.updatesPerBatch === 1 ? '# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, no KL, entropy_coeff=0.' : `# Off-policy GRPO: ${recipe.grpo.updatesPerBatch} mini-batches per rollout batch with PPO clipping (an ablation, not the recipe).`),
     `# Mode: ${opts.mode}. Read it, then run it: ${opts.mode === 'slurm' ? 'sbatch' : 'bash'} ${stageFolder(index, stage)}.sh`,
     ...notes.map((t) => `# NOTE: ${t}`),
     'set -euo pipefail',

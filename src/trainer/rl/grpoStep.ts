@@ -1,22 +1,27 @@
-// One GRPO step, strictly on-policy as the recipe runs it: sample G responses per prompt with the
-// current weights, verify them, compute group-normalised advantages, and take exactly ONE optimizer
-// step on the token-level loss (Σ over every counted response token of −A·log π) / (token count).
-// No KL, no entropy bonus; truncated responses optionally masked out (overlong filtering).
+// One GRPO step as the recipe runs it: sample G responses per prompt with the current weights, verify
+// them, compute group-normalised advantages, and update the policy with the recipe's policy loss and
+// loss aggregation (policyUpdate.ts; by default one optimizer step on the token-mean of −A·log π,
+// strictly on-policy). No KL, no entropy bonus; truncated responses optionally masked out (overlong
+// filtering). A response whose verification failed (verifier timeout or crash, unreadable reference,
+// sandbox error) is neither a 0 nor a 1: it is left out of its group's advantage and of the loss, and
+// counted in reward/verifier_failed_ratio.
 //
 // Reward verification runs concurrently with the step's bookkeeping (decoding, length statistics,
 // the next step's label re-read and prompt draw via `sideWork`), and sequences whose advantage is
 // zero are left out of the gradient computation — they contribute nothing to it but still count
-// in the token-mean denominator, exactly as in verl.
+// in the aggregation's denominator, exactly as in verl.
 import type { PromptRecord } from '../../core/dataset/records';
 import { METRIC } from '../../core/protocol/metrics';
 import { grpoAdvantages } from '../../core/rl/advantages';
-import { overlongMask } from '../../core/rl/loss';
+import { overlongMask } from '../../core/rl/overlong';
+import { policyLoss } from '../../core/rl/policyLoss';
 import type { Recipe, StageSpec } from '../../core/rl/recipe';
 import { deriveSeed } from '../../core/rl/rng';
 import { summarize } from '../../core/rl/stats';
-import type { Policy, TrainSequence } from '../model/policy';
+import type { Policy } from '../model/policy';
 import type { Rewards, RewardVerdict } from '../rewards';
 import type { PromptCodec } from './codec';
+import { updatePolicy } from './policyUpdate';
 
 export interface Rollout {
   record: PromptRecord;
@@ -35,7 +40,7 @@ export interface GrpoStepResult {
 export interface GrpoStepInput {
   policy: Policy;
   codec: PromptCodec;
-  rewards: Rewards;
+  rewards: Pick<Rewards, 'scoreAll'>;
   recipe: Recipe;
   stage: StageSpec;
   records: readonly PromptRecord[];
@@ -44,6 +49,8 @@ export interface GrpoStepInput {
   /** Bookkeeping to overlap with reward verification (e.g. preparing the next step). */
   sideWork?: () => void | Promise<void>;
 }
+
+export const VERIFIER_FAILED_RATIO = 'reward/verifier_failed_ratio';
 
 export async function grpoStep(o: GrpoStepInput): Promise<GrpoStepResult> {
   const tStep = performance.now();
@@ -60,7 +67,8 @@ export async function grpoStep(o: GrpoStepInput): Promise<GrpoStepResult> {
   });
   const genSeconds = (performance.now() - tGen) / 1000;
   const texts = sampled.responses.map((ids) => o.codec.responseText(ids));
-  const recordOf = (i: number) => o.records[Math.floor(i / G)];
+  const groupOf = (i: number) => Math.floor(i / G);
+  const recordOf = (i: number) => o.records[groupOf(i)];
 
   const tReward = performance.now();
   const verdictsPromise = o.rewards.scoreAll(texts.map((response, i) => ({ record: recordOf(i), response })));
@@ -78,33 +86,24 @@ export async function grpoStep(o: GrpoStepInput): Promise<GrpoStepResult> {
   if (!rewardSeconds) rewardSeconds = (performance.now() - tReward) / 1000;
 
   const rewards = verdicts.map((v) => v.reward);
-  const groupIds = texts.map((_, i) => String(Math.floor(i / G)));
-  const adv = grpoAdvantages(rewards, groupIds, { normalizeByStd: o.recipe.grpo.normalizeAdvantageByStd });
-  const counted = overlongMask(sampled.truncated, o.stage.overlongFiltering);
+  const scored = verdicts.map((v) => !v.verifierFailed);
+  const adv = grpoAdvantages(rewards, texts.map((_, i) => String(groupOf(i))), { normalizeByStd: o.recipe.grpo.normalizeAdvantageByStd, include: scored });
+  const notOverlong = overlongMask(sampled.truncated, o.stage.overlongFiltering);
 
   const tUpdate = performance.now();
-  let tokenCount = 0;
-  const batch: TrainSequence[] = [];
-  sampled.responses.forEach((resp, i) => {
-    if (!counted[i] || resp.length === 0) return;
-    tokenCount += resp.length;
-    if (adv.advantages[i] !== 0) batch.push({ tokens: [...promptIds[Math.floor(i / G)], ...resp], promptLength: promptIds[Math.floor(i / G)].length, weight: adv.advantages[i] });
+  const update = await updatePolicy(o.policy, sampled.responses.map((resp, i) => ({
+    tokens: [...promptIds[groupOf(i)], ...resp], promptLength: promptIds[groupOf(i)].length,
+    advantage: adv.advantages[i], counted: notOverlong[i] && scored[i], group: groupOf(i),
+  })), {
+    aggregation: o.recipe.grpo.lossAggregation, loss: o.recipe.grpo.policyLoss, updates: o.recipe.grpo.updatesPerBatch,
+    lossOptions: { clipRatioLow: o.recipe.grpo.clipRatioLow, clipRatioHigh: o.recipe.grpo.clipRatioHigh, clipRatioC: o.recipe.grpo.clipRatioC },
+    learningRate: o.stage.learningRate, clipNorm: o.recipe.grpo.clipNorm, where: `step ${o.step} (stage ${o.stage.name})`,
   });
-  let lossSum = 0;
-  let grads: Float32Array[];
-  if (batch.length > 0) {
-    const g = await o.policy.computeGradients(batch);
-    grads = g.grads;
-    lossSum = g.lossSum;
-  } else {
-    grads = o.policy.getWeights().map((w) => new Float32Array(w.length));
-  }
-  // One optimizer step per rollout batch, even when every group was uninformative (verl does too).
-  const { gradNorm } = await o.policy.applyGradients(grads, Math.max(1, tokenCount), { learningRate: o.stage.learningRate, clipNorm: o.recipe.grpo.clipNorm });
   const updateSeconds = (performance.now() - tUpdate) / 1000;
 
-  const score = summarize(rewards);
-  const advStats = summarize(adv.advantages);
+  // Scores and advantages describe the scored responses; a failed verification has neither.
+  const score = summarize(rewards.filter((_, i) => scored[i]));
+  const advStats = summarize(adv.advantages.filter((_, i) => scored[i]));
   const stepSeconds = (performance.now() - tStep) / 1000;
   const promptTokens = promptIds.reduce((a, p) => a + p.length, 0) * G;
   const metrics: Record<string, number> = {
@@ -113,16 +112,20 @@ export async function grpoStep(o: GrpoStepInput): Promise<GrpoStepResult> {
     [METRIC.responseLengthMean]: lengthStats.mean, [METRIC.responseLengthMax]: lengthStats.max, [METRIC.responseLengthMin]: lengthStats.min,
     [METRIC.responseLengthClipRatio]: clipRatio,
     [METRIC.entropy]: totalResponseTokens ? entropySum / totalResponseTokens : 0,
-    [METRIC.pgLoss]: tokenCount ? lossSum / tokenCount : 0,
-    [METRIC.gradNorm]: gradNorm,
+    [METRIC.pgLoss]: update.pgLoss,
+    [METRIC.gradNorm]: update.gradNorm,
     [METRIC.lr]: o.stage.learningRate,
     [METRIC.fracRewardZeroStd]: adv.fracRewardZeroStd,
+    [VERIFIER_FAILED_RATIO]: scored.filter((s) => !s).length / scored.length,
     [METRIC.timingGen]: genSeconds, [METRIC.timingReward]: rewardSeconds, [METRIC.timingUpdateActor]: updateSeconds, [METRIC.timingStep]: stepSeconds,
     [METRIC.totalNumTokens]: promptTokens + totalResponseTokens,
     [METRIC.throughput]: (promptTokens + totalResponseTokens) / stepSeconds,
     [METRIC.globalStep]: o.step,
-    'response/masked_ratio': counted.filter((c) => !c).length / counted.length,
+    'response/masked_ratio': notOverlong.filter((c) => !c).length / notOverlong.length,
   };
+  if (policyLoss(o.recipe.grpo.policyLoss).usesRatio) {
+    Object.assign(metrics, { 'actor/pg_clipfrac': update.clipFrac, 'actor/pg_clipfrac_lower': update.clipFracLower, 'actor/ppo_kl': update.ppoKl });
+  }
   const rollouts = texts.map((response, i) => ({ record: recordOf(i), response, responseTokens: lengths[i], truncated: sampled.truncated[i], verdict: verdicts[i], advantage: adv.advantages[i] }));
   return { metrics, rollouts };
 }

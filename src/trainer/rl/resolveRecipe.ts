@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { loadRecipeFile, type Recipe } from '../../core/rl/recipe';
 import { preset, presetNames } from '../../core/rl/presets';
+import { checkRewardNames } from '../rewards';
 import { withDataset } from '../tasks/load';
 
 export function resolveRecipe(nameOrPath: string, overrides: { seed?: number; dataset?: string } = {}): Recipe {
@@ -11,6 +12,8 @@ export function resolveRecipe(nameOrPath: string, overrides: { seed?: number; da
   else throw new Error(`recipe '${nameOrPath}' is neither a preset (${presetNames().join(', ')}) nor an existing file`);
   if (overrides.seed !== undefined) recipe = { ...recipe, seed: overrides.seed };
   if (overrides.dataset) recipe = withDataset(recipe, overrides.dataset);
+  // A misspelt reward name fails here, before any data is read or any model built.
+  checkRewardNames(recipe);
   return recipe;
 }
 

@@ -1,5 +1,5 @@
 // Everything a run records, in one place: metrics.jsonl (verl's file-logger shape), samples.jsonl,
-// events.log, status.json — each line also sent to the host. Append-only files; status is atomic.
+// events.log, status.json; metrics and events are also sent to the host. Append-only files; status is atomic.
 // On resume the append-only files are cut back to the line counts saved with the checkpoint, so a
 // resumed run's files equal an uninterrupted run's.
 import fs from 'node:fs';
@@ -39,10 +39,10 @@ export class RunLog {
     this.ctx.emit({ type: 'metrics', runId: this.runId, step, data: clean });
   }
 
+  /** samples.jsonl only: readers follow the run folder (the protocol carries liveness, not samples). */
   sample(sample: SampleRecord): void {
     appendJsonLine(this.paths.samples, sample);
     this.samplesLines++;
-    this.ctx.emit({ type: 'sample', runId: this.runId, sample });
   }
 
   status(status: string, extra: Record<string, unknown> = {}): void {

@@ -1,11 +1,16 @@
-// Where a run's prompts come from: the built-in seeded suite, or JSONL files (math rows
-// {id?, problem, answer}; code rows in CodeRecord shape {id?, problem|question, tests:[{input,output}],
-// fnName?, format?}). Bad rows fail naming the file, line and field.
+// Where a run's prompts come from: the built-in seeded suite, or dataset files read by core's
+// loader (src/core/dataset: JSONL, JSON or Parquet, public layouts through its presets), so a record
+// keeps every field the rewards read (time and memory limits, language, function name). Rows that do
+// not fit are reported with file, line and field; a file with no usable row is an error.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CodeRecord, CodeTest, MathRecord, PromptRecord } from '../../core/dataset/records';
+import { describeRowProblem } from '../../core/dataset/errors';
+import { loadDataset } from '../../core/dataset/load';
+import { detectFileFormat } from '../../core/dataset/rawRows';
+import type { CodeRecord, MathRecord, PromptRecord } from '../../core/dataset/records';
 import type { Recipe } from '../../core/rl/recipe';
 import { deriveSeed, Rng } from '../../core/rl/rng';
+import { UserError } from '../../core/util/userError';
 import { drawDemonstrations, type Demonstration } from './sftData';
 import { buildBuiltinSuite } from './suite';
 
@@ -21,7 +26,12 @@ export interface TaskData {
   imperfectFraction: number;
 }
 
-export function loadTaskData(recipe: Recipe): TaskData {
+export interface LoadTaskOptions {
+  /** Receives one line per file with rows that were skipped (and where the first one is). */
+  warn?: (message: string) => void;
+}
+
+export async function loadTaskData(recipe: Recipe, opts: LoadTaskOptions = {}): Promise<TaskData> {
   const d = recipe.data;
   if (d.source === 'builtin') {
     const suite = buildBuiltinSuite(d);
@@ -43,79 +53,67 @@ export function loadTaskData(recipe: Recipe): TaskData {
       imperfectFraction: recipe.sft.imperfectFraction,
     };
   }
-  const math = d.math ? readRecords(d.math, 'math') as MathRecord[] : [];
-  const code = d.code ? readRecords(d.code, 'code') as CodeRecord[] : [];
-  const split = <R extends PromptRecord>(rows: R[], heldOutFile?: string, domain?: 'math' | 'code'): { train: R[]; heldOut: R[] } => {
-    if (heldOutFile) return { train: rows, heldOut: readRecords(heldOutFile, domain!) as R[] };
+  const read = <R extends PromptRecord>(file: string, domain: R['domain']) => readDomainFile<R>(file, domain, opts.warn);
+  const split = async <R extends PromptRecord>(domain: R['domain'], file?: string, heldOutFile?: string): Promise<{ train: R[]; heldOut: R[] }> => {
+    const rows = file ? await read<R>(file, domain) : [];
+    if (heldOutFile) return { train: rows, heldOut: await read<R>(heldOutFile, domain) };
     const held = (r: R) => deriveSeed('held-out', r.id) / 4294967296 < d.heldOutFraction;
     return { train: rows.filter((r) => !held(r)), heldOut: rows.filter(held) };
   };
-  return { math: split(math, d.mathHeldOut, 'math'), code: split(code, d.codeHeldOut, 'code'), compactPrompts: false, imperfectFraction: 0 };
+  return { math: await split<MathRecord>('math', d.math, d.mathHeldOut), code: await split<CodeRecord>('code', d.code, d.codeHeldOut), compactPrompts: false, imperfectFraction: 0 };
 }
 
-/** Points a recipe at a dataset: a JSONL file (rows of either domain) or a folder with math.jsonl / code.jsonl. */
+async function readDomainFile<R extends PromptRecord>(file: string, domain: R['domain'], warn?: (message: string) => void): Promise<R[]> {
+  if (!fs.existsSync(file)) throw new UserError(`${domain} data ${file}: no such file`);
+  const loaded = await loadDataset([file], { domain });
+  const records = loaded.records.filter((r): r is R => r.domain === domain);
+  const first = [...loaded.skipped].sort((a, b) => a.line - b.line)[0];
+  if (records.length === 0) {
+    throw new UserError(`${domain} data ${file} has no usable ${domain} rows${first ? ` (${loaded.skipped.length} skipped; first: ${describeRowProblem(first)})` : ''}`);
+  }
+  if (loaded.skipped.length > 0) {
+    warn?.(`${domain} data ${file}: ${loaded.skipped.length} of ${loaded.rowsRead} rows skipped; first: ${describeRowProblem(first)}`);
+  }
+  return records;
+}
+
+const DATA_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.parquet'];
+
+/**
+ * Points a recipe at a dataset: one file (JSONL or JSON rows of either domain), or a folder with
+ * math.<ext> / code.<ext> and optionally math.heldout.<ext> / code.heldout.<ext> (ext: jsonl, ndjson,
+ * json, parquet).
+ */
 export function withDataset(recipe: Recipe, dataset: string): Recipe {
   const abs = path.resolve(dataset);
-  if (!fs.existsSync(abs)) throw new Error(`dataset ${abs} does not exist`);
+  if (!fs.existsSync(abs)) throw new UserError(`dataset ${abs} does not exist`);
   const heldOutFraction = recipe.data.source === 'files' ? recipe.data.heldOutFraction : 0.05;
   if (fs.statSync(abs).isDirectory()) {
-    const f = (n: string) => (fs.existsSync(path.join(abs, n)) ? path.join(abs, n) : undefined);
-    if (!f('math.jsonl') && !f('code.jsonl')) throw new Error(`dataset folder ${abs} has neither math.jsonl nor code.jsonl`);
-    return { ...recipe, data: { source: 'files', math: f('math.jsonl'), code: f('code.jsonl'), mathHeldOut: f('math.heldout.jsonl'), codeHeldOut: f('code.heldout.jsonl'), heldOutFraction } };
+    const f = (stem: string) => DATA_EXTENSIONS.map((ext) => path.join(abs, stem + ext)).find((p) => fs.existsSync(p));
+    if (!f('math') && !f('code')) throw new UserError(`dataset folder ${abs} has no math.* or code.* file (${DATA_EXTENSIONS.join(', ')})`);
+    return { ...recipe, data: { source: 'files', math: f('math'), code: f('code'), mathHeldOut: f('math.heldout'), codeHeldOut: f('code.heldout'), heldOutFraction } };
   }
   const domain = sniffDomain(abs);
   return { ...recipe, data: { source: 'files', [domain]: abs, heldOutFraction } };
 }
 
+/** Code when the first row has tests (or says domain "code"); math otherwise. */
 function sniffDomain(file: string): 'math' | 'code' {
-  const first = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.trim());
-  if (!first) throw new Error(`dataset ${file} is empty`);
-  try {
-    const row = JSON.parse(first);
-    return Array.isArray(row.tests) || row.domain === 'code' ? 'code' : 'math';
-  } catch (e) {
-    throw new Error(`dataset ${file}, line 1: not JSON (${(e as Error).message})`);
+  const format = detectFileFormat(file);
+  if (format === 'parquet') {
+    throw new UserError(`dataset ${file}: a single Parquet file does not say its domain; put it in a folder as math.parquet or code.parquet, or name it in the recipe's data.math / data.code`);
   }
-}
-
-function readRecords(file: string, domain: 'math' | 'code'): PromptRecord[] {
-  let text: string;
+  const text = fs.readFileSync(file, 'utf8');
+  let row: Record<string, unknown> | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    if (format === 'json') row = (JSON.parse(text) as Record<string, unknown>[])[0];
+    else {
+      const first = text.split('\n').find((l) => l.trim());
+      row = first === undefined ? undefined : JSON.parse(first);
+    }
   } catch (e) {
-    throw new Error(`cannot read ${domain} data ${file}: ${(e as Error).message}`);
+    throw new UserError(`dataset ${file}, line 1: not JSON (${(e as Error).message})`);
   }
-  const source = path.basename(file).replace(/\.jsonl$/, '');
-  const out: PromptRecord[] = [];
-  const ids = new Set<string>();
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${file}, line ${i + 1}`;
-    let row: Record<string, unknown>;
-    try {
-      row = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${where}: not JSON (${(e as Error).message})`);
-    }
-    const id = typeof row.id === 'string' || typeof row.id === 'number' ? String(row.id) : `${source}-${i + 1}`;
-    if (ids.has(id)) throw new Error(`${where}: duplicate id '${id}'`);
-    ids.add(id);
-    const problem = row.problem ?? row.question;
-    if (typeof problem !== 'string' || !problem.trim()) throw new Error(`${where}: field 'problem' must be a non-empty string`);
-    if (domain === 'math') {
-      const answer = row.answer;
-      if (typeof answer !== 'string' && typeof answer !== 'number') throw new Error(`${where}: field 'answer' must be a string or number`);
-      out.push({ id, source: typeof row.source === 'string' ? row.source : source, domain: 'math', problem, answer: String(answer) });
-    } else {
-      const tests = row.tests;
-      if (!Array.isArray(tests) || tests.length === 0) throw new Error(`${where}: field 'tests' must be a non-empty array of {input, output}`);
-      tests.forEach((t: CodeTest, j: number) => {
-        if (typeof t?.input !== 'string' || typeof t?.output !== 'string') throw new Error(`${where}: field 'tests.${j}' needs string 'input' and 'output'`);
-      });
-      const fnName = typeof row.fnName === 'string' ? row.fnName : undefined;
-      out.push({ id, source: typeof row.source === 'string' ? row.source : source, domain: 'code', problem, tests, fnName, format: fnName ? 'functional' : 'stdin', starterCode: typeof row.starterCode === 'string' ? row.starterCode : undefined });
-    }
-  });
-  if (out.length === 0) throw new Error(`${domain} data ${file} has no rows`);
-  return out;
+  if (!row || typeof row !== 'object') throw new UserError(`dataset ${file} is empty`);
+  return ['tests', 'test_cases', 'public_tests', 'input_output'].some((k) => k in row!) || row.domain === 'code' ? 'code' : 'math';
 }

@@ -50,3 +50,25 @@ test('bad input is rejected with a clear message', () => {
   assert.throws(() => grpoAdvantages([1, 0], ['a']), /2 rewards but 1 group ids/);
   assert.throws(() => grpoAdvantages([NaN], ['a']), /reward 0 is not finite/);
 });
+
+test('failed verifications are left out of their group\'s mean and std and get advantage 0', () => {
+  // group a = [1, 0, (failed), 0]: scored [1, 0, 0] → mean 1/3, unbiased std sqrt(((2/3)^2 + 2(1/3)^2)/2) = sqrt(1/3)
+  const r = grpoAdvantages([1, 0, 0, 0], ['a', 'a', 'a', 'a'], { include: [true, true, false, true] });
+  close(r.advantages[0], (2 / 3) / (Math.sqrt(1 / 3) + GRPO_EPSILON));
+  close(r.advantages[1], (-1 / 3) / (Math.sqrt(1 / 3) + GRPO_EPSILON));
+  assert.equal(r.advantages[2], 0);
+  close(r.advantages[3], r.advantages[1]);
+  // Without the flag the failure would be a 0 and change everyone's advantage.
+  const silent = grpoAdvantages([1, 0, 0, 0], ['a', 'a', 'a', 'a']);
+  assert.notEqual(silent.advantages[0], r.advantages[0]);
+});
+
+test('a group reduced to one scored response, or to none, carries no signal', () => {
+  const r = grpoAdvantages([1, 0, 1, 0], ['a', 'a', 'b', 'b'], { include: [true, false, false, false] });
+  assert.deepEqual(r.advantages, [0, 0, 0, 0]);
+  assert.equal(r.zeroStdGroups, 1);
+  assert.equal(r.unscoredGroups, 1);
+  assert.throws(() => grpoAdvantages([1], ['a'], { include: [] }), /1 rewards but 0 include flags/);
+  // A failed response's reward is never read, so it may be anything.
+  assert.deepEqual(grpoAdvantages([NaN, 1, 0], ['a', 'a', 'a'], { include: [false, true, true] }).advantages[0], 0);
+});

@@ -70,3 +70,20 @@ test('between-stage filter drops prompts solved above the threshold, keeps unsee
   const back = SolveTally.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
   assert.deepEqual(back.get('hard'), { attempts: 16, solved: 6 });
 });
+
+test('grpo: policy loss, clip ranges and updates per batch; rewards by name, all with the recipe\'s defaults', () => {
+  const base = structuredClone(PRESET_INPUTS.demo);
+  const r = parseRecipe(base);
+  assert.deepEqual(
+    { policyLoss: r.grpo.policyLoss, lossAggregation: r.grpo.lossAggregation, updatesPerBatch: r.grpo.updatesPerBatch, clip: [r.grpo.clipRatioLow, r.grpo.clipRatioHigh, r.grpo.clipRatioC] },
+    { policyLoss: 'vanilla', lossAggregation: 'token-mean', updatesPerBatch: 1, clip: [0.2, 0.2, 3] },
+  );
+  assert.deepEqual(r.rewards, { math: 'math-verify', code: 'code-tests' });
+  const offPolicy = parseRecipe({ ...base, grpo: { ...base.grpo, policyLoss: 'ppo-clip', updatesPerBatch: 4, clipRatioHigh: 0.28 } });
+  assert.equal(offPolicy.grpo.updatesPerBatch, 4);
+  assert.throws(() => parseRecipe({ ...base, grpo: { ...base.grpo, updatesPerBatch: 2 } }), /grpo\.updatesPerBatch: 2 updates per rollout batch train on stale samples; policyLoss 'vanilla' has no importance ratio/);
+  assert.throws(() => parseRecipe({ ...base, grpo: { ...base.grpo, policyLoss: 'ppo-clip', updatesPerBatch: 9 } }), /stages\.0\.promptsPerStep: 9 updates per batch need at least as many prompts per step/);
+  assert.throws(() => parseRecipe({ ...base, grpo: { ...base.grpo, policyLoss: 'reinforce++' } }), /grpo\.policyLoss/);
+  assert.throws(() => parseRecipe({ ...base, grpo: { ...base.grpo, lossAggregation: 'seq-sum' } }), /grpo\.lossAggregation/);
+  assert.equal(parseRecipe({ ...base, rewards: { math: 'math-format' } }).rewards.code, 'code-tests', 'names are checked by the trainer, which knows its registry');
+});

@@ -102,3 +102,14 @@ test('a schema without a key the recipe needs makes the plan fail loudly', () =>
     (e: unknown) => e instanceof LaunchError && /actor_rollout_ref\.actor\.entropy_coeff/.test((e as Error).message));
   fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+test('an off-policy recipe maps to verl mini-batches and clip ratios; what verl cannot run is refused', () => {
+  const base = preset('acereason');
+  const offPolicy = { ...base, grpo: { ...base.grpo, policyLoss: 'ppo-clip' as const, updatesPerBatch: 4, clipRatioHigh: 0.28 } };
+  const o = overrideMap(buildLaunchPlan(offPolicy, options('local'))[0].script);
+  assert.equal(o.get('actor_rollout_ref.actor.ppo_mini_batch_size'), '32', '128 prompts / 4 updates');
+  assert.equal(o.get('actor_rollout_ref.actor.clip_ratio_high'), '0.28');
+  assert.equal(o.get('actor_rollout_ref.actor.clip_ratio_low'), '0.2');
+  assert.throws(() => buildLaunchPlan({ ...offPolicy, grpo: { ...offPolicy.grpo, updatesPerBatch: 3 } }, options('local')), /do not split into grpo\.updatesPerBatch = 3/);
+  assert.throws(() => buildLaunchPlan({ ...base, rewards: { math: 'math-format', code: 'code-tests' } }, options('local')), /rewards\.math = 'math-format'/);
+});

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AceReason Studio — verl launch script, stage 2/6: math-16k
 # recipe 'acereason': math RL, max response 16384 tokens, 16 rollouts/prompt, T=0.85, lr=0.000001, 800 steps.
-# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, token-mean loss, no KL, entropy_coeff=0.
+# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, no KL, entropy_coeff=0.
 # Mode: local. Read it, then run it: bash 02-math-16k.sh
 # NOTE: overlongFiltering is set, but verl does not implement DAPO overlong filtering (only overlong reward shaping, which is different); this stage runs without it.
 set -euo pipefail
@@ -37,6 +37,9 @@ python3 -m verl.trainer.main_ppo \
     actor_rollout_ref.actor.optim.clip_grad=1 \
     actor_rollout_ref.actor.ppo_mini_batch_size=128 \
     actor_rollout_ref.actor.ppo_epochs=1 \
+    actor_rollout_ref.actor.clip_ratio_low=0.2 \
+    actor_rollout_ref.actor.clip_ratio_high=0.2 \
+    actor_rollout_ref.actor.clip_ratio_c=3 \
     actor_rollout_ref.actor.loss_agg_mode=token-mean \
     actor_rollout_ref.actor.use_kl_loss=False \
     actor_rollout_ref.actor.kl_loss_coef=0 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AceReason Studio — verl launch script, stage 4/6: code-24k
 # recipe 'acereason': code RL, max response 24576 tokens, 8 rollouts/prompt, T=0.6, lr=0.000005, 400 steps.
-# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, token-mean loss, no KL, entropy_coeff=0.
+# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, no KL, entropy_coeff=0.
 # Mode: local. Read it, then run it: bash 04-code-24k.sh
 set -euo pipefail
 
@@ -36,6 +36,9 @@ python3 -m verl.trainer.main_ppo \
     actor_rollout_ref.actor.optim.clip_grad=1 \
     actor_rollout_ref.actor.ppo_mini_batch_size=128 \
     actor_rollout_ref.actor.ppo_epochs=1 \
+    actor_rollout_ref.actor.clip_ratio_low=0.2 \
+    actor_rollout_ref.actor.clip_ratio_high=0.2 \
+    actor_rollout_ref.actor.clip_ratio_c=3 \
     actor_rollout_ref.actor.loss_agg_mode=token-mean \
     actor_rollout_ref.actor.use_kl_loss=False \
     actor_rollout_ref.actor.kl_loss_coef=0 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # AceReason Studio — verl launch script, stage 6/6: math-32k
 # recipe 'acereason': math RL, max response 32768 tokens, 16 rollouts/prompt, T=0.85, lr=0.000001, 200 steps.
-# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, token-mean loss, no KL, entropy_coeff=0.
+# Strictly on-policy GRPO: ppo_mini_batch_size == train_batch_size, ppo_epochs=1, no KL, entropy_coeff=0.
 # Mode: ray-job. Read it, then run it: bash 06-math-32k.sh
 set -euo pipefail
 
@@ -43,6 +43,9 @@ ray job submit --address "$RAY_ADDRESS" --no-wait \
        actor_rollout_ref.actor.optim.clip_grad=1 \
        actor_rollout_ref.actor.ppo_mini_batch_size=128 \
        actor_rollout_ref.actor.ppo_epochs=1 \
+       actor_rollout_ref.actor.clip_ratio_low=0.2 \
+       actor_rollout_ref.actor.clip_ratio_high=0.2 \
+       actor_rollout_ref.actor.clip_ratio_c=3 \
        actor_rollout_ref.actor.loss_agg_mode=token-mean \
        actor_rollout_ref.actor.use_kl_loss=False \
        actor_rollout_ref.actor.kl_loss_coef=0 \
