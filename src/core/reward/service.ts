@@ -1,6 +1,7 @@
 // `acereason serve`: our verifiers over HTTP, for verl (the generated compute_score.py) and anything
 // else that needs the exact rewards the embedded trainer uses.
-//   POST /verify/math   body: JSON array of {"gold", "response"|"pred"} → array of {"correct","extracted","reason"}
+//   POST /verify/math   body: JSON array of {"gold", "response"|"pred", and optionally "extract",
+//                       "precision", "strict", "allow_set_relation"} → array of {"correct","state","extracted","reason"}
 //   POST /verify/code   body: JSON array of the `verify code` line objects → array of {"passed","reward","partial","tests"}
 //   POST /run_code      SandboxFusion's API (verl's reward_model.sandbox_fusion.url), GET /v1/ping
 //   GET  /health        which interpreter and isolation the sandbox uses
@@ -89,7 +90,10 @@ export async function startRewardService(opts: RewardServiceOptions): Promise<Re
     }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && req.method === 'GET') {
-      sendJson(res, 200, { ok: true, sandbox: opts.sandbox.info() });
+      // info() starts a sandbox worker to ask it: await it, or the Promise is serialised as {}.
+      opts.sandbox.info()
+        .then((sandbox) => sendJson(res, 200, { ok: true, sandbox }))
+        .catch((e) => sendJson(res, 503, { ok: false, detail: `sandbox unavailable: ${(e as Error).message}` }));
       return;
     }
     const route = routes[path];

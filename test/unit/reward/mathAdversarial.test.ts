@@ -1,10 +1,12 @@
 // Adversarial inputs must end with a verdict and a reason: no hang, no throw, no stack overflow.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyMath, verifyMathAnswer, type MathVerdict } from '../../../src/core/reward/math';
+import { MATH_VERDICT_STATES, verifyMath, verifyMathAnswer, type MathVerdict } from '../../../src/core/reward/math';
 
 function assertVerdict(v: MathVerdict, what: string): void {
   assert.equal(typeof v.correct, 'boolean', what);
+  assert.ok(MATH_VERDICT_STATES.includes(v.state), `${what}: state ${v.state}`);
+  assert.equal(v.correct, v.state === 'correct', `${what}: correct and state agree`);
   assert.ok(v.extracted === null || typeof v.extracted === 'string', what);
   assert.equal(typeof v.reason, 'string', what);
   assert.ok(v.reason.length > 0, `${what}: empty reason`);
@@ -80,5 +82,20 @@ describe('math verifier on adversarial input', () => {
     assertVerdict(v, 'expensive list');
     assert.equal(v.correct, false);
     assert.match(v.reason, /gave up: budget exceeded/);
+    assert.equal(v.state, 'timeout');
+  });
+
+  it("the issue's adversarial inputs end with a state, in every extraction mode", () => {
+    const nested = '{'.repeat(200) + '7' + '}'.repeat(200);
+    const hundredKb = `${'x+'.repeat(50_000)}1`;
+    const inputs = ['10^{10^{10^{10}}}', '9999!', hundredKb, nested, `\\sum_{k=1}^{10^{12}} k`, `\\prod_{k=1}^{n} F_{k}^{10^{9}}`];
+    for (const extract of [['boxed'], ['latex'], ['expr'], ['latex', 'expr']] as const) {
+      for (const x of inputs) {
+        assertVerdict(verifyMath('7', `<think>…</think> so \\boxed{${x}}`, { extract }), `${extract} boxed ${x.slice(0, 30)}`);
+        assertVerdict(verifyMath('7', `<think>…</think> so the answer is $${x}$ or ${x}`, { extract }), `${extract} text ${x.slice(0, 30)}`);
+        assertVerdict(verifyMathAnswer(x, '7', { extract }), `gold ${x.slice(0, 30)}`);
+      }
+    }
+    assert.equal(verifyMathAnswer('7', nested).correct, true, '200 nested braces around 7 are 7');
   });
 });

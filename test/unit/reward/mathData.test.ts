@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyMath, verifyMathAnswer } from '../../../src/core/reward/math';
+import { goldProblem, verifyMath, verifyMathAnswer } from '../../../src/core/reward/math';
 
 const MATH500 = path.resolve(__dirname, '../../../../shared/data/benchmarks/math500.jsonl');
 const shared = fs.existsSync(MATH500) ? MATH500 : '/work/shared/data/benchmarks/math500.jsonl';
@@ -84,5 +84,21 @@ describe('math verifier on DeepScaleR worked solutions', () => {
     assert.ok(total > 1000, `only ${total} solutions with a boxed value`);
     // The rest are genuine disagreements in the data (a different value boxed), checked by hand.
     assert.ok(agree / total >= 0.97, `agreement ${agree}/${total}:\n${disagree.join('\n')}`);
+  });
+
+  it('nearly every reference answer parses (curation flags the rest), and each verifies against itself', () => {
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer?: unknown });
+    assert.ok(rows.length > 5000, `${file} has only ${rows.length} rows`);
+    const unparseable = rows.map((r) => String(r.answer)).filter((a) => goldProblem(a));
+    assert.ok(unparseable.length <= rows.length / 1000, `${unparseable.length} unparseable:\n${unparseable.join('\n')}`);
+    const selfFail = rows.map((r) => String(r.answer)).filter((a) => !verifyMathAnswer(a, a).correct);
+    assert.deepEqual(selfFail, []);
+  });
+});
+
+describe('MATH-500 reference answers as gold', () => {
+  it('every one parses: none would make its prompt gold-unparseable', () => {
+    const problems = answers.map((a) => [a, goldProblem(a)]).filter(([, p]) => p);
+    assert.deepEqual(problems, []);
   });
 });

@@ -20,13 +20,24 @@ describe('MathVerifierPool', () => {
 
   it('grades full responses', async () => {
     const v = await pool.verify('\\frac{3}{4}', '<think>\\boxed{1}</think> So $\\boxed{\\dfrac34}$.');
-    assert.deepEqual(v, { correct: true, extracted: '\\dfrac34', reason: v.reason });
+    assert.deepEqual(v, { correct: true, state: 'correct', extracted: '\\dfrac34', reason: v.reason });
     assert.match(v.reason, /after <\/think>/);
+  });
+
+  it('passes per-check options to the worker (extract, precision, strict, allowSetRelation)', async () => {
+    const response = '<think>…</think> So the answer is 5.';
+    assert.equal((await pool.verify('5', response)).state, 'correct');
+    assert.equal((await pool.verify('5', response, { extract: ['boxed'] })).state, 'no-answer');
+    assert.equal((await pool.verifyAnswer('\\frac{2}{3}', '0.6667')).correct, false);
+    assert.equal((await pool.verifyAnswer('\\frac{2}{3}', '0.6667', { precision: 4 })).correct, true);
+    assert.equal((await pool.verifyAnswer('x^2', 'y^2', { strict: false })).correct, true);
+    assert.equal((await pool.verifyAnswer('(3,\\infty)', 'x > 3', { allowSetRelation: true })).correct, true);
   });
 
   it('answers a non-string input without sending it to a worker', async () => {
     const v = await pool.verify(undefined as unknown as string, 'x');
     assert.equal(v.correct, false);
+    assert.equal(v.state, 'error');
     assert.match(v.reason, /must be strings/);
   });
 });
@@ -41,6 +52,7 @@ describe('MathVerifierPool timeout', () => {
       const items = Array.from({ length: 150 }, (_, k) => `${k + 2}^{${60000 + k}}`).join(',');
       const slow = await pool.verifyAnswer(items, items.split(',').reverse().join(', '), { timeoutMs: 300 });
       assert.equal(slow.correct, false);
+      assert.equal(slow.state, 'timeout');
       assert.match(slow.reason, /^timeout: no verdict within 300 ms/);
       assert.equal(pool.restarts, 1);
       const next = await pool.verifyAnswer('\\sqrt{4}', '2');
@@ -56,6 +68,7 @@ describe('MathVerifierPool timeout', () => {
     await pool.close();
     const v = await pending;
     assert.equal(v.correct, false);
+    assert.equal(v.state, 'error');
     assert.match(v.reason, /closed/);
     assert.match((await pool.verifyAnswer('1', '1')).reason, /closed/);
   });

@@ -15,9 +15,9 @@ let url = '';
 let dir = '';
 const TOKEN = 'test-secret-123';
 
-function startServe(extra: string[]): Promise<{ child: ChildProcess; url: string }> {
+function startServe(extra: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--timeout-s', '1', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--timeout-s', '1', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}${err}`)), 30_000);
@@ -52,7 +52,8 @@ print(json.dumps(out))
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reward-module-'));
-  ({ child: server, url } = await startServe(['--token', TOKEN]));
+  // The secret comes from the environment: on the command line every user could read it.
+  ({ child: server, url } = await startServe([], { ACEREASON_SERVE_TOKEN: TOKEN }));
   writeRewardModule(dir, url);
 });
 
@@ -71,10 +72,29 @@ test('math: right answers score 1, wrong ones 0, only the boxed answer after </t
     { data_source: 'math', solution: '<think>…</think> \\boxed{1+1/e}', gt: '1-1/e', extra: { ability: 'math' } },
     { data_source: 'math', solution: '<think>\\boxed{4}</think> so it is five', gt: '4', extra: { ability: 'math' } },
   ], { ACEREASON_REWARD_TOKEN: TOKEN });
-  assert.deepEqual(right, { score: 1.0, acereason_id: 'm1' });
+  assert.deepEqual(right, { score: 1.0, acereason_id: 'm1', acereason_state: 'correct', acereason_verifier_failed: 0.0 });
   assert.equal(equivalent.score, 1.0);
   assert.equal(wrong.score, 0.0);
+  assert.equal(wrong.acereason_state, 'wrong');
   assert.equal(inThinkOnly.score, 0.0);
+  assert.equal(inThinkOnly.acereason_state, 'no-answer');
+});
+
+test('math: verifier options pass through (reward_kwargs, then extra_info); a verifier failure is marked, not hidden', () => {
+  const [boxedDefault, exprByExtra, precise, loose, badGold] = score([
+    { data_source: 'math', solution: '<think>…</think> The answer is 5.', gt: '5', extra: { ability: 'math' } },
+    { data_source: 'math', solution: '<think>…</think> The answer is 5.', gt: '5', extra: { ability: 'math', extract: ['latex', 'expr'] } },
+    { data_source: 'math', solution: '<think>…</think> \\boxed{0.6667}', gt: '\\frac23', extra: { ability: 'math', precision: 4 } },
+    { data_source: 'math', solution: '<think>…</think> \\boxed{x > 3}', gt: '(3,\\infty)', extra: { ability: 'math', allow_set_relation: true } },
+    { data_source: 'math', solution: '<think>…</think> \\boxed{5}', gt: '\\frac{1}{7}\\triangle ABC', extra: { ability: 'math' } },
+  ], { ACEREASON_REWARD_TOKEN: TOKEN });
+  assert.equal(boxedDefault.score, 0.0, 'the recipe reward: only a boxed answer counts');
+  assert.equal(exprByExtra.score, 1.0);
+  assert.equal(precise.score, 1.0);
+  assert.equal(loose.score, 1.0);
+  assert.equal(badGold.score, 0.0);
+  assert.equal(badGold.acereason_state, 'gold-unparseable');
+  assert.equal(badGold.acereason_verifier_failed, 1.0);
 });
 
 test('code: all tests must pass; a program that runs past the limit scores 0', () => {
@@ -107,6 +127,19 @@ test('the HTTP API reports bad items in place and refuses non-arrays', async () 
   assert.equal(r.status, 200);
   const body = await r.json() as any[];
   assert.equal(body[0].correct, true);
+  assert.equal(body[0].state, 'correct');
+  const opts = await fetch(`${url}/verify/math`, { method: 'POST', headers, body: JSON.stringify([
+    { gold: '\\frac23', pred: '0.6667' }, { gold: '\\frac23', pred: '0.6667', precision: 4 }, { gold: 'x^2', pred: 'y^2', strict: false },
+    { gold: '5', response: 'the answer is 5', extract: ['boxed'] }, { gold: '5', pred: '5', extract: 'nope' },
+  ]) });
+  const ob = await opts.json() as any[];
+  assert.deepEqual(ob.slice(0, 4).map((x) => x.state), ['wrong', 'correct', 'correct', 'no-answer']);
+  assert.match(ob[4].error, /extract/);
+  const health = await fetch(`${url}/health`, { headers });
+  const hb = await health.json() as any;
+  assert.equal(hb.ok, true);
+  assert.equal(typeof hb.sandbox, 'object');
+  assert.ok(Object.keys(hb.sandbox).length > 0, `the sandbox info is filled in, not a serialised Promise: ${JSON.stringify(hb)}`);
   assert.deepEqual(Object.keys(body[1]).sort(), ['error', 'index']);
   assert.match(body[1].error, /gold/);
   const bad = await fetch(`${url}/verify/code`, { method: 'POST', headers, body: '{"code": "x"}' });

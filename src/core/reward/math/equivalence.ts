@@ -5,16 +5,13 @@
 // or bare lists of solutions; brackets must match (an open interval is not a closed one).
 import { Budget, Unrepresentable } from './budget';
 import { compileLatexCached, evaluate, UnsupportedExpression, type CompiledExpression } from './evaluate';
-import { TranslateError } from './latexToMathjs';
 import { canonicalText, choiceLabel, normalizeAnswer, splitChoiceLabel, MAX_ANSWER_CHARS } from './normalize';
 import * as Q from './rational';
-import { isNamedValue, parseAnswer, relationAsInterval, type Answer } from './structure';
+import { canonicalName, isNamedValue, parseAnswer, relationAsInterval, type Answer } from './structure';
 import * as V from './value';
+import { DEFAULT_PRECISION, type ComparisonOptions } from './options';
 
-export interface EquivalenceOptions {
-  /** Relative tolerance for numbers that are not both exact rationals. Default 1e-9. */
-  readonly relativeTolerance?: number;
-}
+export type EquivalenceOptions = ComparisonOptions;
 
 export interface Comparison {
   readonly equal: boolean;
@@ -29,6 +26,8 @@ const SAMPLE_POINTS = [
   [13n, 10n], [7n, 4n], [2n, 3n], [29n, 11n], [5n, 7n], [17n, 5n], [11n, 9n], [41n, 13n],
 ] as const;
 const REQUIRED_POINTS = 4;
+const INTEGER_POINTS = [[3n, 1n], [5n, 1n], [4n, 1n], [7n, 1n], [6n, 1n], [9n, 1n], [8n, 1n], [11n, 1n]] as const;
+const SMALL_POINTS = [[1n, 3n], [2n, 5n], [3n, 7n], [1n, 4n], [4n, 9n], [2n, 7n], [5n, 8n], [1n, 6n]] as const;
 /** Negative points catch |x| vs x and \sqrt{x^2} vs x; they only count where both sides are real,
  *  since branch cuts make \sqrt{1/n} and 1/\sqrt{n} differ there while they agree for n > 0. */
 const NEGATIVE_POINTS = [[-7n, 5n], [-13n, 4n], [-5n, 9n]] as const;
@@ -46,6 +45,8 @@ export function answersEquivalent(gold: string, pred: string, budget: Budget, op
   const g = normalizeAnswer(gold);
   const p = normalizeAnswer(pred);
   if (canonicalText(g.text) === canonicalText(p.text) && g.percent === p.percent) return yes('identical after normalisation');
+  // Yes / no / odd / east: a word in another case is the same word.
+  if (/^[A-Za-z]{2,}$/.test(g.text) && g.text.toLowerCase() === p.text.toLowerCase()) return yes('same word');
   if (p.text === '') return no('empty answer');
   // Multiple choice: "(B) 26" is graded by its value, unless the reference itself is a label.
   const goldLabel = choiceLabel(g.text);
@@ -57,7 +58,7 @@ export function answersEquivalent(gold: string, pred: string, budget: Budget, op
     const r = answersEquivalent(gold, predChoice.value, budget, opts);
     return { equal: r.equal, reason: `${r.reason} (ignoring the choice label (${predChoice.label}))` };
   }
-  const cmp = new Comparer(budget, tol);
+  const cmp = new Comparer(budget, tol, opts);
   const direct = cmp.answers(parseAnswer(g.text), parseAnswer(p.text));
   if (direct.equal || g.percent === p.percent) return direct;
   // 50\% against 0.5: try the percent side as a fraction of 100 as well.
@@ -65,22 +66,39 @@ export function answersEquivalent(gold: string, pred: string, budget: Budget, op
   return scaled.equal ? yes(`${scaled.reason} (reading the percentage as a fraction)`) : direct;
 }
 
+type Relation = Extract<Answer, { kind: 'relation' }>;
+
+/** `x = 3`, `(p, q) = (3, 2)`, `f(x) = x^2`, and working ending in a value (`5+5+1 = 11`): their value is the right-hand side. */
+function assignedValue(rel: Relation): boolean {
+  return rel.op === '=' && (isNamedValue(rel.lhs) || rel.chain === true || !/[A-Za-z]/.test(rel.lhs.replace(/\\[A-Za-z]+/g, '')));
+}
+
 class Comparer {
-  constructor(private readonly budget: Budget, private readonly tol: number) {}
+  private readonly precision: number;
+  private readonly strict: boolean;
+  private readonly setRelation: boolean;
+
+  constructor(private readonly budget: Budget, private readonly tol: number, opts: ComparisonOptions) {
+    this.precision = opts.precision ?? DEFAULT_PRECISION;
+    this.strict = opts.strict ?? true;
+    this.setRelation = opts.allowSetRelation ?? false;
+  }
 
   answers(g: Answer, p: Answer): Comparison {
     this.budget.tick(10);
     if (g.kind === 'text' || p.kind === 'text') return this.text(g.source, p.source);
     if (g.kind === 'relation' && p.kind === 'relation') return this.relations(g, p);
     if (g.kind === 'relation' || p.kind === 'relation') {
-      const rel = (g.kind === 'relation' ? g : p) as Extract<Answer, { kind: 'relation' }>;
+      const rel = (g.kind === 'relation' ? g : p) as Relation;
       const other = g.kind === 'relation' ? p : g;
-      if (rel.op === '=' && isNamedValue(rel.lhs)) {
-        const r = this.answers(rel === g ? { kind: 'expr', source: rel.rhs } : other, rel === g ? other : { kind: 'expr', source: rel.rhs });
+      if (assignedValue(rel)) {
+        const value = parseAnswer(rel.rhs);
+        const r = rel === g ? this.answers(value, other) : this.answers(other, value);
         return r.equal ? yes(`${r.reason} (ignoring '${rel.lhs} =')`) : r;
       }
       const asInterval = other.kind === 'list' && other.open !== '' && other.open !== '{' ? relationAsInterval(rel) : undefined;
       if (asInterval) {
+        if (!this.setRelation) return no(`${rel.source} is an inequality and the other answer an interval (set–relation comparison is off)`);
         const r = rel === g ? this.answers(asInterval, other) : this.answers(other, asInterval);
         return r.equal ? yes(`${r.reason} (reading ${rel.source} as an interval)`) : r;
       }
@@ -111,6 +129,8 @@ class Comparer {
   }
 
   private lists(g: Answer, p: Answer): Comparison {
+    const ratio = (a: Answer) => a.kind === 'list' && a.open === ':' && a.items.length === 2;
+    if (ratio(g) || ratio(p)) return this.ratios(g, p);
     if (g.kind !== 'list' || p.kind !== 'list') {
       const list = (g.kind === 'list' ? g : p) as Extract<Answer, { kind: 'list' }>;
       const single = g.kind === 'list' ? p : g;
@@ -118,7 +138,17 @@ class Comparer {
       return no(`one answer is a list of ${list.items.length} and the other a single value`);
     }
     const unordered = (b: string) => b === '{' || b === '';
+    // (2, 3) against "x = 2, y = 3": the assigned values, in order.
+    const assignments = (a: Extract<Answer, { kind: 'list' }>) => a.open === '' && a.items.every((i) => i.kind === 'relation' && assignedValue(i));
+    if ((g.open === '(' && assignments(p)) || (p.open === '(' && assignments(g))) {
+      const values = (a: Extract<Answer, { kind: 'list' }>): Answer => (a.open === '' ? { ...a, open: '(', close: ')', items: a.items.map((i) => parseAnswer((i as Relation).rhs)) } : a);
+      const r = this.lists(values(g), values(p));
+      return r.equal ? yes(`${r.reason} (reading the assignments as a tuple)`) : r;
+    }
     if (unordered(g.open) && unordered(p.open)) return this.unordered(g.items, p.items, 'elements');
+    if (!!g.fromRelation !== !!p.fromRelation && !this.setRelation) {
+      return no(`${(g.fromRelation ? g : p).source} is an inequality and the other answer an interval (set–relation comparison is off)`);
+    }
     if (g.open !== p.open || g.close !== p.close) return no(`brackets differ: ${g.open || '∅'}…${g.close || '∅'} vs ${p.open || '∅'}…${p.close || '∅'}`);
     if (g.items.length !== p.items.length) return no(`${g.items.length} elements vs ${p.items.length}`);
     for (let i = 0; i < g.items.length; i++) {
@@ -126,6 +156,19 @@ class Comparer {
       if (!c.equal) return no(`element ${i + 1} differs: ${c.reason}`);
     }
     return yes(`all ${g.items.length} elements equal in order`);
+  }
+
+  /** a:b equals c:d when ad = bc (2:6 is 1:3), and equals the number a/b. */
+  private ratios(g: Answer, p: Answer): Comparison {
+    const asFraction = (a: Answer) => a.kind === 'list' && a.open === ':' && a.items.length === 2 ? `\\frac{${a.items[0].source}}{${a.items[1].source}}` : a.source;
+    if (g.kind === 'list' && p.kind === 'list' && g.open === ':' && p.open === ':') {
+      if (g.items.length !== p.items.length) return no(`${g.items.length} parts vs ${p.items.length}`);
+      const r = this.expressions(`(${g.items[0].source})(${p.items[1].source})`, `(${g.items[1].source})(${p.items[0].source})`);
+      return r.equal ? yes('same ratio') : no(`different ratios: ${r.reason}`);
+    }
+    if (g.kind === 'list' && p.kind === 'list') return no('one answer is a ratio and the other a list');
+    const r = this.expressions(asFraction(g), asFraction(p));
+    return r.equal ? yes(`${r.reason} (reading the ratio as a fraction)`) : r;
   }
 
   private unordered(gs: readonly Answer[], ps: readonly Answer[], what: string): Comparison {
@@ -141,8 +184,11 @@ class Comparer {
 
   private relations(g: Extract<Answer, { kind: 'relation' }>, p: Extract<Answer, { kind: 'relation' }>): Comparison {
     if (g.op !== p.op) return no(`different relations (${g.op} vs ${p.op})`);
-    if (g.op === '=' && isNamedValue(g.lhs) && isNamedValue(p.lhs)) {
-      const r = this.expressions(g.rhs, p.rhs);
+    if (assignedValue(g) && assignedValue(p)) {
+      if (this.strict && isNamedValue(g.lhs) && isNamedValue(p.lhs) && canonicalName(g.lhs) !== canonicalName(p.lhs)) {
+        return no(`assigns ${p.lhs} where the reference assigns ${g.lhs} (strict)`);
+      }
+      const r = this.answers(parseAnswer(g.rhs), parseAnswer(p.rhs));
       return r.equal ? yes(`right-hand sides equal: ${r.reason}`) : no(`right-hand sides differ: ${r.reason}`);
     }
     // a = b and c = d are the same equation when (a - b) = k (c - d) for a constant k ≠ 0 (k > 0 for
@@ -201,53 +247,86 @@ class Comparer {
     if (g instanceof Error || p instanceof Error) {
       const err = (g instanceof Error ? g : p) as Error;
       const which = g instanceof Error ? 'gold' : 'answer';
-      return this.textFallback(gs, ps, new Error(`${which} '${(g instanceof Error ? gs : ps).slice(0, 60)}' not understood: ${err instanceof TranslateError ? err.message : err.message}`));
+      return this.textFallback(gs, ps, new Error(`${which} '${(g instanceof Error ? gs : ps).slice(0, 60)}' not understood: ${err.message}`));
     }
-    const vars = union(g.variables, p.variables);
+    // Rounding to `precision` places is for answers someone typed as decimals (0.0833333 for 1/12),
+    // not for exact forms that happen to be close (355/113 is not \pi).
+    const decimals = DECIMAL_LITERAL.test(gs) || DECIMAL_LITERAL.test(ps);
+    const direct = this.sampled(g, p, decimals, undefined);
+    if (direct.equal || this.strict) return direct;
+    for (const rename of renamings(g.variables, p.variables)) {
+      const renamed = this.sampled(g, p, decimals, rename);
+      if (renamed.equal) return yes(`${renamed.reason} (variables renamed: ${[...rename].map(([a, b]) => `${displayVar(a)}→${displayVar(b)}`).join(', ')}; strict is off)`);
+    }
+    return direct;
+  }
+
+  /** Compares at sample points; `rename` maps the answer's variables onto the reference's. */
+  private sampled(g: CompiledExpression, p: CompiledExpression, decimals: boolean, rename: ReadonlyMap<string, string> | undefined): Comparison {
+    return this.sampledAt(g, p, decimals, rename, g.integerDomain || p.integerDomain ? INTEGER_POINTS : SAMPLE_POINTS);
+  }
+
+  private sampledAt(g: CompiledExpression, p: CompiledExpression, decimals: boolean, rename: ReadonlyMap<string, string> | undefined, points: ReadonlyArray<readonly [bigint, bigint]>): Comparison {
+    const pVars = rename ? p.variables.map((v) => rename.get(v) ?? v) : p.variables;
+    const vars = union(g.variables, pVars);
+    const pEnv = (env: Map<string, V.Value>) => {
+      if (!rename) return env;
+      const out = new Map(env);
+      for (const [from, to] of rename) out.set(from, env.get(to)!);
+      return out;
+    };
     if (vars.length === 0) {
       let a: V.Value, b: V.Value;
       try {
         a = evaluate(g, new Map(), this.budget);
         b = evaluate(p, new Map(), this.budget);
       } catch (e) {
-        if (e instanceof Unrepresentable || e instanceof UnsupportedExpression) return this.textFallback(gs, ps, e);
+        if (e instanceof Unrepresentable || e instanceof UnsupportedExpression) return this.textFallback(g.source, p.source, e);
         throw e;
       }
-      return this.values(a, b, '');
+      return this.values(a, b, '', decimals);
     }
-    let points = 0;
+    // Sums with a variable bound (\sum_{k=1}^{n}) are sampled at whole numbers (INTEGER_POINTS).
+    let count = 0;
     let allExact = true;
-    for (let j = 0; j < SAMPLE_POINTS.length && points < REQUIRED_POINTS; j++) {
-      const env = pointEnv(vars, j);
+    for (let j = 0; j < points.length && count < REQUIRED_POINTS; j++) {
+      const env = pointEnv(vars, j, points, points === INTEGER_POINTS);
       const a = this.tryEval(g, env);
-      const b = this.tryEval(p, env);
+      const b = this.tryEval(p, pEnv(env));
       if (!a || !b) {
         if (!a !== !b) return no(`one side is undefined at ${describeEnv(env)} and the other is not`);
         continue;
       }
-      const c = this.values(a, b, ` at ${describeEnv(env)}`);
+      const c = this.values(a, b, ` at ${describeEnv(env)}`, decimals);
       if (!c.equal) return c;
       allExact &&= a.kind === 'exact' && b.kind === 'exact';
-      points++;
+      count++;
     }
-    if (points < REQUIRED_POINTS) return this.textFallback(gs, ps, new Error('could not evaluate at enough points'));
-    for (let j = 0; j < NEGATIVE_POINTS.length; j++) {
-      const env = pointEnv(vars, j, NEGATIVE_POINTS);
-      const a = this.tryEval(g, env);
-      const b = this.tryEval(p, env);
-      if (!a || !b || isComplex(a) || isComplex(b)) continue;
-      const c = this.values(a, b, ` at ${describeEnv(env)}`);
-      if (!c.equal) return c;
+    if (count < REQUIRED_POINTS && points === SAMPLE_POINTS) {
+      // arcsin x, \sqrt{1 - x^2}: defined only on a small domain; try points inside (0, 1).
+      return this.sampledAt(g, p, decimals, rename, SMALL_POINTS);
     }
-    return yes(`equal as expressions in ${vars.map(displayVar).join(', ')} (${allExact ? 'exactly' : 'numerically'} at ${points} points)`);
+    if (count < REQUIRED_POINTS) return this.textFallback(g.source, p.source, new Error('could not evaluate at enough points'));
+    if (!(g.integerDomain || p.integerDomain)) {
+      for (let j = 0; j < NEGATIVE_POINTS.length; j++) {
+        const env = pointEnv(vars, j, NEGATIVE_POINTS);
+        const a = this.tryEval(g, env);
+        const b = this.tryEval(p, pEnv(env));
+        if (!a || !b || isComplex(a) || isComplex(b)) continue;
+        const c = this.values(a, b, ` at ${describeEnv(env)}`, decimals);
+        if (!c.equal) return c;
+      }
+    }
+    return yes(`equal as expressions in ${vars.map(displayVar).join(', ')} (${allExact ? 'exactly' : 'numerically'} at ${count} points)`);
   }
 
-  private values(a: V.Value, b: V.Value, where: string): Comparison {
+  private values(a: V.Value, b: V.Value, where: string, decimals = false): Comparison {
     if (a.kind === 'infinity' || b.kind === 'infinity') {
       return a.kind === b.kind && (a as { sign: number }).sign === (b as { sign: number }).sign ? yes('both infinite') : no(`${shortValue(a)} ≠ ${shortValue(b)}${where}`);
     }
     if (a.kind === 'exact' && b.kind === 'exact') {
-      return Q.equal(a.q, b.q) ? yes(`exactly equal${where}`) : no(`${shortValue(a)} ≠ ${shortValue(b)}${where}`);
+      if (Q.equal(a.q, b.q)) return yes(`exactly equal${where}`);
+      if (!decimals) return no(`${shortValue(a)} ≠ ${shortValue(b)}${where}`);
     }
     let ar: number, ai: number, br: number, bi: number;
     try {
@@ -258,13 +337,44 @@ class Comparer {
     }
     const diff = Math.hypot(ar - br, ai - bi);
     const scale = Math.max(Math.hypot(ar, ai), Math.hypot(br, bi));
-    const zeroNoise = (v: V.Value, mag: number) => v.kind === 'exact' && v.q.num === 0n ? false : mag < ZERO_NOISE;
-    if (diff <= this.tol * scale) return yes(`numerically equal${where} (relative tolerance ${this.tol})`);
+    const zeroNoise = (v: V.Value, mag: number) => v.kind !== 'exact' && mag < ZERO_NOISE;
+    if (!(a.kind === 'exact' && b.kind === 'exact') && diff <= this.tol * scale) return yes(`numerically equal${where} (relative tolerance ${this.tol})`);
     if ((a.kind === 'exact' && a.q.num === 0n && zeroNoise(b, Math.hypot(br, bi))) || (b.kind === 'exact' && b.q.num === 0n && zeroNoise(a, Math.hypot(ar, ai)))) {
       return yes(`equal to zero up to rounding${where}`);
     }
+    if (decimals && roundedEqual(ar, br, this.precision) && roundedEqual(ai, bi, this.precision)) {
+      return yes(`equal rounded to ${this.precision} decimal places${where}`);
+    }
     return no(`${shortValue(a)} ≠ ${shortValue(b)}${where}`);
   }
+}
+
+/** A number typed with a decimal point (not a version of an exact form). */
+const DECIMAL_LITERAL = /\d\.\d|(?<![\d.])\.\d/;
+
+/** Equal when rounded to `places` decimals; values too small to show at that precision must be equal outright. */
+function roundedEqual(a: number, b: number, places: number): boolean {
+  if (a === b) return true;
+  const unit = Math.pow(10, -places);
+  if (Math.abs(a) < unit && Math.abs(b) < unit) return false;
+  const f = Math.pow(10, places);
+  return Math.round(a * f) === Math.round(b * f);
+}
+
+/** Non-strict matching: every way the answer's variables can stand for the reference's (f(y) = y^2 for f(x) = x^2), identity excluded; at most 4 variables. */
+function renamings(gold: readonly string[], pred: readonly string[]): Array<Map<string, string>> {
+  if (gold.length === 0 || gold.length !== pred.length || gold.length > 4) return [];
+  const out: Array<Map<string, string>> = [];
+  const permute = (rest: readonly string[], chosen: string[]) => {
+    if (rest.length === 0) {
+      const map = new Map(pred.map((v, i) => [v, chosen[i]]));
+      if (![...map].every(([a, b]) => a === b)) out.push(map);
+      return;
+    }
+    rest.forEach((v, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...chosen, v]));
+  };
+  permute(gold, []);
+  return out;
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {
@@ -275,12 +385,13 @@ function isComplex(v: V.Value): boolean {
   return v.kind === 'approx' && v.im !== 0;
 }
 
-function pointEnv(vars: readonly string[], j: number, points: ReadonlyArray<readonly [bigint, bigint]> = SAMPLE_POINTS): Map<string, V.Value> {
+function pointEnv(vars: readonly string[], j: number, points: ReadonlyArray<readonly [bigint, bigint]> = SAMPLE_POINTS, integers = false): Map<string, V.Value> {
   const env = new Map<string, V.Value>();
   vars.forEach((name, v) => {
     const [n, d] = points[(j + 3 * v) % points.length];
     // Shift each variable differently so that no two variables share a value at any point.
-    env.set(name, V.exact(Q.add(Q.rational(n, d), Q.rational(BigInt(v) * 3n, 17n))));
+    const shift = integers ? Q.rational(BigInt(v) * 2n) : points === SMALL_POINTS ? Q.rational(BigInt(v), 41n) : Q.rational(BigInt(v) * 3n, 17n);
+    env.set(name, V.exact(Q.add(Q.rational(n, d), shift)));
   });
   return env;
 }

@@ -1,6 +1,6 @@
 // Removes the LaTeX that does not change an answer's value: delimiters, \left/\right, spacing,
 // font commands, degree marks, units, "\text{ and }" and thousands separators. What is left is what
-// structure.ts splits and latexToMathjs.ts translates.
+// structure.ts splits and latexTokens.ts translates.
 
 export interface NormalizedAnswer {
   readonly text: string;
@@ -19,6 +19,19 @@ const UNIT_WORDS = [
 const UNIT_RE = new RegExp(`^(?:${UNIT_WORDS.join('|')})(?:\\s*(?:\\^\\s*\\{?\\s*[23]\\s*\\}?|²|³))?$`, 'i');
 const TRAILING_UNIT_RE = new RegExp(`(?<=[\\d}\\)])\\s+(?:${UNIT_WORDS.filter((w) => w.replace(/[^A-Za-z]/g, '').length > 1).join('|')})(?:\\s*(?:\\^\\s*\\{?\\s*[23]\\s*\\}?|²|³))?\\s*$`, 'i');
 
+/** Unicode that models and datasets type instead of LaTeX. */
+const UNICODE: Record<string, string> = {
+  'π': '\\pi ', '√': '\\sqrt', '−': '-', '–': '-', '×': '\\times ', '·': '\\cdot ', '⋅': '\\cdot ', '÷': '\\div ', '∞': '\\infty ',
+  '²': '^2', '³': '^3', '≤': '\\le ', '≥': '\\ge ', '≠': '\\ne ', '∪': '\\cup ', '∈': '\\in ', '°': '^\\circ',
+};
+const UNICODE_RE = new RegExp(`[${Object.keys(UNICODE).join('')}]`, 'g');
+
+/** An answer that is a number written as a word ("three", "Twelve"). */
+const NUMBER_WORDS = new Map([
+  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
+  'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty',
+].map((w, i) => [w, String(i)]));
+
 /** Longer answers are not normalised or parsed; they are compared as text (bounded work). */
 export const MAX_ANSWER_CHARS = 2000;
 
@@ -27,6 +40,9 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   if (s.length > MAX_ANSWER_CHARS) return { text: s, percent: false };
   s = s.replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').replace(/^\\\[|\\\]$/g, '');
   s = s.replace(/\\\$|\\textdollar(?![A-Za-z])/g, '').replace(/\$/g, '');
+  s = s.replace(UNICODE_RE, (c) => UNICODE[c]);
+  const word = NUMBER_WORDS.get(s.toLowerCase().replace(/^\\text\{(.*)\}$/, '$1').trim());
+  if (word !== undefined) s = word;
   s = s.replace(/\{([-+])\}/g, '$1');
   s = s.replace(/\\(?:boxed|fbox)\s*\{/g, '{');
   s = s.replace(/\\[dtc]frac(?![A-Za-z])/g, '\\frac').replace(/\\[dt]binom(?![A-Za-z])/g, '\\binom');
@@ -34,6 +50,16 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![A-Za-z])/g, '');
   s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle|small|normalsize|large)(?![A-Za-z])/g, '');
   s = s.replace(/\\[hv]space\*?\s*\{[^{}]*\}/g, ' ');
+  // \! is a negative thin space: it only ever tightens typesetting (16,\!386.20 is 16,386.20).
+  s = s.replace(/\\!/g, '');
+  // \phantom{…} reserves room and prints nothing.
+  s = s.replace(/\\phantom\s*(?:\{[^{}]*\}|[^\s{])/g, '');
+  // Thousands separators inside a brace group: \frac{1}{29,322,216}.
+  s = s.replace(/\{(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\}/g, (_m, n: string) => `{${n.replace(/,/g, '')}}`);
+  // "\approx 8.24" and "\frac23 \approx 0.67": the value before the approximation is the answer.
+  s = s.replace(/^\s*\\approx\s*/, '').replace(/(?<=\S)\s*\\approx(?![A-Za-z])[\s\S]*$/, '');
+  // Set-builder notation: {x | 2 < x < 3} is the condition's solution set.
+  s = s.replace(/^\\\{\s*[A-Za-z]\s*(?:\\mid|\||:)\s*([\s\S]+?)\s*\\\}$/, '$1');
   // Thousands separators written with thin spaces or {,}: 1\,000 and 1{,}000 mean 1000.
   for (let k = 0; k < 3; k++) s = s.replace(/(\d)(?:\\,|\\!|\\ |~|\{,\}|\\;)(?=\d{3}(?!\d))/g, '$1');
   // Row breaks (\\) must survive the removal of spacing commands such as \ and \,.
@@ -52,11 +78,17 @@ export function normalizeAnswer(raw: string): NormalizedAnswer {
     percent = true;
     s = s.replace(/\\%|%/g, '');
   }
+  if (/(?<=[\d}\s])\s*(?:percent|per cent|pct)\.?\s*$/i.test(s)) {
+    percent = true;
+    s = s.replace(/\s*(?:percent|per cent|pct)\.?\s*$/i, '');
+  }
   s = s.replace(/\s+/g, ' ').trim();
   s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
   s = s.replace(TRAILING_UNIT_RE, '');
   s = s.replace(/(?:\\\\|[.;])+$/, '').trim();
   s = s.replace(/^=\s*/, '');
+  // 16'' (inches) and 5' (feet) after a number are units; a trailing comma is punctuation.
+  s = s.replace(/(?<=\d)\s*(?:''|"|″|′|')$/, '').replace(/,+$/, '').trim();
   // "9 and -7", "2, 3, or 4": words joining answers are list separators.
   s = s.replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ',');
   s = s.replace(/^[A-Za-z]\s*\\in(?![A-Za-z])\s*/, '');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { distPath } from '../../util/paths';
-import type { MathVerdict, MathVerifyOptions } from './verify';
+import type { MathVerdict, MathVerdictState, MathVerifyOptions } from './verify';
 
 export interface MathJob {
   readonly id: number;
@@ -26,7 +26,7 @@ export interface MathVerifierPoolOptions {
   readonly size?: number;
   /** Hard wall-clock limit per check, in ms; default 5000. */
   readonly timeoutMs?: number;
-  /** Defaults for every check (tolerance, boxedOnly, internal time budget). */
+  /** Defaults for every check (extraction modes, precision, strict, internal time budget). */
   readonly verify?: MathVerifyOptions;
 }
 
@@ -50,6 +50,10 @@ interface Slot {
 }
 
 export const DEFAULT_POOL_TIMEOUT_MS = 5000;
+
+function failed(state: MathVerdictState, reason: string): MathVerdict {
+  return { correct: false, state, extracted: null, reason };
+}
 
 /** The built worker bundle; or, when running from sources under tsx (tests, benchmarks), the
  *  TypeScript worker loaded through tsx's require hook (worker threads do not inherit tsx's loader). */
@@ -95,10 +99,10 @@ export class MathVerifierPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.resolve({ correct: false, extracted: null, reason: 'verifier pool closed' });
+    for (const p of this.queue.splice(0)) p.resolve(failed('error', 'verifier pool closed'));
     await Promise.all(this.slots.splice(0).map((s) => {
       if (s.timer) clearTimeout(s.timer);
-      s.current?.resolve({ correct: false, extracted: null, reason: 'verifier pool closed' });
+      s.current?.resolve(failed('error', 'verifier pool closed'));
       // An unref'd worker does not keep the event loop alive: without this, a caller awaiting close()
       // can see the process exit before the workers' exit events arrive.
       s.worker.ref();
@@ -107,9 +111,9 @@ export class MathVerifierPool {
   }
 
   private submit(kind: MathJob['kind'], gold: string, text: string, opts: PoolCheckOptions): Promise<MathVerdict> {
-    if (this.closed) return Promise.resolve({ correct: false, extracted: null, reason: 'verifier pool closed' });
+    if (this.closed) return Promise.resolve(failed('error', 'verifier pool closed'));
     if (typeof gold !== 'string' || typeof text !== 'string') {
-      return Promise.resolve({ correct: false, extracted: null, reason: `gold and ${kind === 'answer' ? 'pred' : 'response'} must be strings` });
+      return Promise.resolve(failed('error', `gold and ${kind === 'answer' ? 'pred' : 'response'} must be strings`));
     }
     return new Promise((resolve) => {
       const { timeoutMs = this.timeoutMs, ...verifyOpts } = opts;
@@ -173,7 +177,7 @@ export class MathVerifierPool {
     void slot.worker.terminate();
     // A worker that cannot start will not start next time either: after a few tries, answer the queue.
     if (++this.startupFailures >= 3) {
-      for (const p of this.queue.splice(0)) p.resolve({ correct: false, extracted: null, reason: `cannot start the verifier worker: ${message}` });
+      for (const p of this.queue.splice(0)) p.resolve(failed('error', `cannot start the verifier worker: ${message}`));
       this.startupFailures = 0;
       return;
     }
@@ -192,11 +196,11 @@ export class MathVerifierPool {
   }
 
   private onTimeout(slot: Slot, limitMs: number): void {
-    this.replace(slot, `timeout: no verdict within ${limitMs} ms (worker restarted)`);
+    this.replace(slot, `timeout: no verdict within ${limitMs} ms (worker restarted)`, 'timeout');
   }
 
   /** Answers the slot's job with `reason`, terminates its worker and lets a fresh one take over. */
-  private replace(slot: Slot, reason: string): void {
+  private replace(slot: Slot, reason: string, state: 'timeout' | 'error' = 'error'): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
@@ -205,7 +209,7 @@ export class MathVerifierPool {
     slot.current = undefined;
     this.restarts++;
     void slot.worker.terminate();
-    pending?.resolve({ correct: false, extracted: null, reason });
+    pending?.resolve(failed(state, reason));
     if (!this.closed) this.dispatch();
   }
 }

@@ -6,8 +6,10 @@ import { matchingBrace } from './extract';
 export type Answer =
   | { readonly kind: 'text'; readonly source: string }
   | { readonly kind: 'expr'; readonly source: string }
-  | { readonly kind: 'relation'; readonly source: string; readonly op: RelationOp; readonly lhs: string; readonly rhs: string }
-  | { readonly kind: 'list'; readonly source: string; readonly open: string; readonly close: string; readonly items: readonly Answer[] }
+  /** chain: `a = b = c` kept as a = c (the working in between is not compared). */
+  | { readonly kind: 'relation'; readonly source: string; readonly op: RelationOp; readonly lhs: string; readonly rhs: string; readonly chain?: boolean }
+  /** fromRelation: an interval written as a double inequality (2 < x \le 5). */
+  | { readonly kind: 'list'; readonly source: string; readonly open: string; readonly close: string; readonly items: readonly Answer[]; readonly fromRelation?: boolean }
   | { readonly kind: 'union'; readonly source: string; readonly parts: readonly Answer[] }
   | { readonly kind: 'matrix'; readonly source: string; readonly rows: readonly (readonly Answer[])[] };
 
@@ -101,10 +103,19 @@ export function parseAnswer(s: string, depth = 0): Answer {
   if (depth > 8 || s.length === 0) return { kind: 'text', source: s };
   while (s.startsWith('{') && s[0] === '{' && matchingBrace(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
 
+  // 1:3 (a ratio) and 4:51:06 (a time): parts in order, marked by ':' as their bracket.
+  const ratio = splitTopLevel(s, (t, i) => (t[i] === ':' ? 1 : 0)).map((x) => x.trim());
+  if (ratio.length > 1 && ratio.length <= 4 && ratio.every((x) => x !== '' && !/[,;]/.test(x))) {
+    return { kind: 'list', source: s, open: ':', close: ':', items: ratio.map((p) => parseAnswer(p, depth + 1)) };
+  }
+
   const union = splitTopLevel(s, (t, i) => (/^\\cup(?![A-Za-z])/.test(t.slice(i, i + 5)) ? 4 : t[i] === '∪' ? 1 : 0));
   if (union.length > 1) return { kind: 'union', source: s, parts: union.slice(0, MAX_ITEMS).map((p) => parseAnswer(p, depth + 1)) };
 
-  const matrix = /^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
+  // [\begin{array}{cc}…\end{array}] (what \left[ … \right] leaves) is the same matrix as pmatrix.
+  const bracketed = /^[[(]\s*(\\begin\{([pbvBV]?matrix|array|smallmatrix)\}[\s\S]*\\end\{\2\})\s*[\])]$/.exec(s);
+  if (bracketed) s = bracketed[1];
+  const matrix = /^\\begin\{([pbvBV]?matrix|array|smallmatrix)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
   if (matrix) {
     const rows = splitTopLevel(matrix[2], (t, i) => (t.startsWith('\\\\', i) ? 2 : 0)).map((r) => r.trim()).filter((r) => r.length > 0);
     return {
@@ -157,7 +168,11 @@ export function parseAnswer(s: string, depth = 0): Answer {
   if (ops.length === 2 && isNamedValue(sides[1]) && ops.every((o) => o.op !== '=' && o.op !== '!=') && ops[0].swap === ops[1].swap) {
     // 2 < x \le 5 is the interval (2, 5]; 5 \ge x > 2 too.
     const [lo, hi, loOp, hiOp] = ops[0].swap ? [sides[2], sides[0], ops[1].op, ops[0].op] : [sides[0], sides[2], ops[0].op, ops[1].op];
-    return interval(s, lo, loOp === '<' ? '(' : '[', hi, hiOp === '<' ? ')' : ']', depth);
+    return { ...interval(s, lo, loOp === '<' ? '(' : '[', hi, hiOp === '<' ? ')' : ']', depth), fromRelation: true } as Answer;
+  }
+  if (ops.length > 1 && ops.every((o) => o.op === '=') && sides.every((x) => x !== '')) {
+    // x = 5+5+1 = 11: a chain of working; the answer is its last right-hand side.
+    return { kind: 'relation', source: s, op: '=', lhs: sides[0], rhs: sides[sides.length - 1], chain: true };
   }
   if (ops.length > 1) return { kind: 'text', source: s };
 
@@ -173,14 +188,24 @@ export function relationAsInterval(rel: Extract<Answer, { kind: 'relation' }>): 
   if (rel.op !== '<' && rel.op !== '<=') return undefined;
   const closing = rel.op === '<' ? ')' : ']';
   const opening = rel.op === '<' ? '(' : '[';
-  if (isNamedValue(rel.lhs) && !isNamedValue(rel.rhs)) return interval(rel.source, '-\\infty', '(', rel.rhs, closing, 0);
-  if (isNamedValue(rel.rhs) && !isNamedValue(rel.lhs)) return interval(rel.source, rel.lhs, opening, '\\infty', ')', 0);
+  if (isNamedValue(rel.lhs) && !isNamedValue(rel.rhs)) return { ...interval(rel.source, '-\\infty', '(', rel.rhs, closing, 0), fromRelation: true } as Answer;
+  if (isNamedValue(rel.rhs) && !isNamedValue(rel.lhs)) return { ...interval(rel.source, rel.lhs, opening, '\\infty', ')', 0), fromRelation: true } as Answer;
   return undefined;
 }
 
 /** `x`, `y_1`, `\alpha`, `f(x)`: a name whose "name = value" form can be compared by its value. */
 export function isNamedValue(lhs: string): boolean {
-  return /^(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:'*)(?:\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?$/.test(lhs.trim());
+  return NAMED_VALUE.test(lhs.trim()) || NAMED_TUPLE.test(lhs.trim());
+}
+
+const NAME = String.raw`(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\^\{?-1\}?)?'*`;
+const NAMED_VALUE = new RegExp(String.raw`^${NAME}(?:\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?$`);
+/** (x, y) = (5, 8): a tuple of names, assigned a tuple of values. */
+const NAMED_TUPLE = new RegExp(String.raw`^\(\s*${NAME}(?:\s*,\s*${NAME})+\s*\)$`);
+
+/** The name being assigned, spelled canonically (for strict comparison of `x = 3` and `y = 3`). */
+export function canonicalName(lhs: string): string {
+  return lhs.replace(/\s+/g, '').replace(/\{(\w+)\}/g, '$1');
 }
 
 const MATH_WORDS = /^(?:arcsin|arccos|arctan|sinh|cosh|tanh|sqrt|sin|cos|tan|sec|csc|cot|log|exp|ln|pi|infty|frac|binom|cdot|times|div|text|mathrm|operatorname|alpha|beta|gamma|delta|theta|lambda|sigma|omega|phi|varphi|epsilon|varepsilon|rho|tau|mu|nu|xi|zeta|eta|kappa|psi|chi|iota|lfloor|rfloor|lceil|rceil|lvert|rvert|vert)$/;

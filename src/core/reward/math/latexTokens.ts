@@ -1,29 +1,33 @@
-// Translates one LaTeX math expression (no top-level commas or relations: see structure.ts) into
-// mathjs syntax. mathjs then does the operator-precedence parse; evaluate.ts walks its tree.
+// Translates one LaTeX math expression (no top-level commas or relations: see structure.ts) into a
+// token stream; parseTokens.ts does the operator-precedence parse and evaluate.ts walks the tree.
 // Implicit multiplication is made explicit here (LaTeX variables are single letters, so `xy` is x*y),
 // and every numeric literal becomes a placeholder symbol ($n0, $n1, …) whose exact value is kept on
-// the side: mathjs would otherwise turn 12345678901234567890 or 0.1 into an inexact double.
+// the side, so 12345678901234567890 and 0.1 stay exact.
 import { parseDecimal, type Rational } from './rational';
 
 export class TranslateError extends Error {}
 
 export interface Translation {
-  /** mathjs expression text, e.g. `(($n0)/($n1))*x`. */
+  /** The tokens as text, e.g. `( ( $n0 ) / ( $n1 ) ) * v_x`, for reasons and debugging. */
   readonly text: string;
   /** Exact values of the `$nK` placeholders. */
   readonly literals: ReadonlyMap<string, Rational>;
+  /** The tokens, with implicit products made explicit (as '*' marked implicit). */
+  readonly tokens: readonly Tok[];
 }
 
-type Kind = 'atom' | 'open' | 'close' | 'op' | 'func' | 'postfix' | 'sep';
-interface Tok {
+export type Kind = 'atom' | 'open' | 'close' | 'op' | 'func' | 'postfix' | 'sep';
+export interface Tok {
   t: string;
   k: Kind;
+  /** A product LaTeX leaves implicit (2x): it binds tighter than an explicit * or /. */
+  implicit?: boolean;
 }
 
 const MAX_DEPTH = 60;
 const MAX_TOKENS = 4000;
 
-/** Functions known to mathjs's parser (evaluate.ts gives them meaning); LaTeX name → our name. */
+/** Functions evaluate.ts knows; LaTeX name → our name. */
 const FUNCTIONS: Record<string, string> = {
   sin: 'sin', cos: 'cos', tan: 'tan', sec: 'sec', csc: 'csc', cot: 'cot',
   arcsin: 'asin', arccos: 'acos', arctan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
@@ -42,7 +46,7 @@ const WORDS = ['arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'sqrt', 'si
 
 const IGNORED_COMMANDS = new Set(['circ', 'degree', 'displaystyle', 'textstyle', 'left', 'right', 'big', 'Big', 'bigl', 'bigr', 'Bigl', 'Bigr', 'limits']);
 
-export function latexToMathjs(latex: string): Translation {
+export function latexToTokens(latex: string): Translation {
   return new Translator(latex).run();
 }
 
@@ -51,6 +55,8 @@ class Translator {
   private depth = 0;
   private readonly literals = new Map<string, Rational>();
   private tokenCount = 0;
+  /** Indices of the \sum / \prod being read (innermost last). */
+  private readonly boundIndices: string[] = [];
 
   constructor(private readonly s: string) {}
 
@@ -58,7 +64,8 @@ class Translator {
     const toks = this.sequence(() => false);
     if (this.i < this.s.length) throw new TranslateError(`unexpected '${this.s[this.i]}' at position ${this.i}`);
     if (toks.length === 0) throw new TranslateError('empty expression');
-    return { text: join(toks, this.literals), literals: this.literals };
+    const tokens = withImplicitProducts(toks, this.literals);
+    return { text: tokens.map((t) => t.t).join(' '), literals: this.literals, tokens };
   }
 
   private fail(what: string): never {
@@ -233,25 +240,87 @@ class Translator {
       }
       j++;
       this.i++;
-      out.push(this.variable(run[j - 1]));
+      out.push(...this.variable(run[j - 1]));
     }
     return out;
   }
 
-  /** A variable with optional subscript and primes: x, x_1, a_{n+1}, f'. */
-  private variable(base: string): Tok {
+  /**
+   * A variable with optional subscript and primes: x, x_1, f'. A subscript that holds a variable
+   * (a_n, F_{n-k-1}) makes a term of an unknown sequence: idx_F(n-k-1), a function of its index.
+   */
+  private variable(base: string): Tok[] {
     let name = base;
+    let index: Tok[] | undefined;
     if (this.s[this.i] === '_') {
       this.i++;
       const sub = this.argument();
-      name += '_' + sub.map((t) => t.t).join('').replace(/\$n(\d+)/g, (n) => String(this.literals.get(n)?.num ?? n)).replace(/[^A-Za-z0-9]/g, '');
+      if (sub.some((t) => t.t.startsWith('v_'))) index = sub;
+      else name += '_' + sub.map((t) => t.t).join('').replace(/\$n(\d+)/g, (n) => String(this.literals.get(n)?.num ?? n)).replace(/[^A-Za-z0-9]/g, '');
     }
     while (this.s[this.i] === "'") {
       this.i++;
       name += '_prime';
     }
-    if (name === 'e' || name === 'i' || name === 'pi') return { t: name, k: 'atom' };
-    return { t: `v_${name}`, k: 'atom' };
+    if (index) return [{ t: `idx_${name}`, k: 'func' }, ...this.wrap(index)];
+    // A summation index named i or e is that index, not the imaginary unit or Euler's number.
+    if ((name === 'e' || name === 'i' || name === 'pi') && !this.boundIndices.includes(name)) return [{ t: name, k: 'atom' }];
+    return [{ t: `v_${name}`, k: 'atom' }];
+  }
+
+  /** \sum_{k=a}^{b} body and \prod likewise: a finite sum or product over a bound index. */
+  private bigOperator(name: 'sum' | 'prod'): Tok[] {
+    this.skipSpace();
+    if (this.s.startsWith('\\limits', this.i)) this.i += '\\limits'.length;
+    this.skipSpace();
+    if (this.s[this.i] !== '_') this.fail(`\\${name} without a lower bound`);
+    this.i++;
+    this.skipSpace();
+    if (this.s[this.i] !== '{') this.fail(`\\${name}_ needs {index=start}`);
+    this.i++;
+    this.skipSpace();
+    const index = /^(?:[A-Za-z]|\\[A-Za-z]+)/.exec(this.s.slice(this.i, this.i + 30));
+    if (!index) this.fail(`\\${name} without an index variable`);
+    this.i += index[0].length;
+    this.skipSpace();
+    if (this.s[this.i] !== '=') this.fail(`\\${name}_{…} needs index=start`);
+    this.i++;
+    const lo = this.sequence(() => this.s[this.i] === '}');
+    if (this.s[this.i] !== '}') this.fail(`expected '}'`);
+    this.i++;
+    this.skipSpace();
+    if (this.s[this.i] !== '^') this.fail(`\\${name} without an upper bound`);
+    this.i++;
+    const hi = this.argument();
+    this.boundIndices.push(index[0].replace('\\', ''));
+    const body = this.juxtaposed(`\\${name}`);
+    this.boundIndices.pop();
+    const indexTok: Tok = { t: `v_${index[0].replace('\\', '')}`, k: 'atom' };
+    return [{ t: name === 'sum' ? 'sumOver' : 'prodOver', k: 'func' }, { t: '(', k: 'open' }, indexTok, { t: ',', k: 'sep' }, ...lo, { t: ',', k: 'sep' }, ...hi, { t: ',', k: 'sep' }, ...body, { t: ')', k: 'close' }];
+  }
+
+  /** The factors written side by side that follow (\sin 2x = sin(2x); \sum_k a_k b_k), up to an operator. */
+  private juxtaposed(what: string): Tok[] {
+    const arg: Tok[] = [];
+    for (;;) {
+      this.skipSpace();
+      const d = this.s[this.i];
+      if (d === undefined || /[+\-*/=<>,;)\]}|!]/.test(d)) break;
+      const cmd = d === '\\' ? this.peekCommand() : undefined;
+      if (cmd && (FUNCTIONS[cmd] || ['cdot', 'times', 'div', 'rvert', 'rfloor', 'rceil', '%'].includes(cmd))) break;
+      if (/[A-Za-z]/.test(d) && WORDS.some((w) => w !== 'pi' && this.s.startsWith(w, this.i))) break;
+      arg.push(...this.atom());
+      if (this.s[this.i] === '^') {
+        this.i++;
+        arg.push({ t: '^', k: 'op' }, ...this.wrap(this.atom()));
+      }
+      if (this.s[this.i] === '!') {
+        this.i++;
+        arg.push({ t: '!', k: 'postfix' });
+      }
+    }
+    if (arg.length === 0) this.fail(`${what} without an argument`);
+    return arg;
   }
 
   private command(): Tok[] {
@@ -290,11 +359,12 @@ class Translator {
       if (!inner) this.fail(`\\${name} with a non-word argument`);
       this.i += inner[0].length;
       if (FUNCTIONS[inner[1]]) return this.applyFunction(inner[1]);
-      if (inner[1].length === 1) return [this.variable(inner[1])];
+      if (inner[1].length === 1) return this.variable(inner[1]);
       return this.fail(`unknown operator '${inner[1]}'`);
     }
     if (FUNCTIONS[name]) return this.applyFunction(name);
-    if (GREEK.has(name)) return [this.variable(name)];
+    if (GREEK.has(name)) return this.variable(name);
+    if (name === 'sum' || name === 'prod') return this.bigOperator(name);
     return this.fail(`unsupported command \\${name}`);
   }
 
@@ -331,24 +401,7 @@ class Translator {
     let arg: Tok[];
     const c = this.s[this.i];
     if (c === '(' || c === '{' || c === '[') arg = this.atom();
-    else {
-      // Unparenthesised argument: the juxtaposed factors that follow (\sin 2x = sin(2x)).
-      arg = [];
-      for (;;) {
-        this.skipSpace();
-        const d = this.s[this.i];
-        if (d === undefined || /[+\-*/=<>,;)\]}|!]/.test(d)) break;
-        const cmd = d === '\\' ? this.peekCommand() : undefined;
-        if (cmd && (FUNCTIONS[cmd] || ['cdot', 'times', 'div', 'rvert', 'rfloor', 'rceil', '%'].includes(cmd))) break;
-        if (/[A-Za-z]/.test(d) && WORDS.some((w) => w !== 'pi' && this.s.startsWith(w, this.i))) break;
-        arg.push(...this.atom());
-        if (this.s[this.i] === '^') {
-          this.i++;
-          arg.push({ t: '^', k: 'op' }, ...this.wrap(this.atom()));
-        }
-      }
-      if (arg.length === 0) this.fail(`\\${latexName} without an argument`);
-    }
+    else arg = this.juxtaposed(`\\${latexName}`);
     const call: Tok[] = base
       ? [{ t: 'log', k: 'func' }, { t: '(', k: 'open' }, ...arg, { t: ',', k: 'sep' }, ...base, { t: ')', k: 'close' }]
       : [{ t: fn, k: 'func' }, ...this.wrap(arg)];
@@ -359,15 +412,15 @@ class Translator {
 const ENDS_OPERAND = new Set<Kind>(['atom', 'close', 'postfix']);
 const STARTS_OPERAND = new Set<Kind>(['atom', 'open', 'func']);
 
-function join(toks: Tok[], literals: ReadonlyMap<string, Rational>): string {
+/** Inserts the products LaTeX leaves implicit (2x, x(x+1), 2\sqrt3), marked so the parser can bind them tighter. */
+function withImplicitProducts(toks: Tok[], literals: ReadonlyMap<string, Rational>): Tok[] {
   const show = (t: string) => { const q = literals.get(t); return q ? (q.den === 1n ? String(q.num) : `${q.num}/${q.den}`) : t; };
-  let out = '';
+  const out: Tok[] = [];
   for (let j = 0; j < toks.length; j++) {
     // "2 3" is not a product anyone writes; refusing it keeps "1 000" from meaning 0.
     if (j > 0 && toks[j - 1].t.startsWith('$n') && toks[j].t.startsWith('$n')) throw new TranslateError(`two numbers side by side (${show(toks[j - 1].t)} ${show(toks[j].t)})`);
-    if (j > 0 && ENDS_OPERAND.has(toks[j - 1].k) && STARTS_OPERAND.has(toks[j].k)) out += ' * ';
-    else if (j > 0) out += ' ';
-    out += toks[j].t;
+    if (j > 0 && ENDS_OPERAND.has(toks[j - 1].k) && STARTS_OPERAND.has(toks[j].k)) out.push({ t: '*', k: 'op', implicit: true });
+    out.push(toks[j]);
   }
   return out;
 }
