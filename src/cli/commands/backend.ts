@@ -1,7 +1,6 @@
 // `acereason backend [--backend NAME]`: which TensorFlow.js backend this machine gets, and why.
-import { parseArgs } from 'node:util';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
-import { CliError, type CliCommand } from '../command';
+import { CliError, parseArgs, type CliCommand } from '../command';
 
 export const command: CliCommand = {
   name: 'backend',
@@ -11,12 +10,7 @@ export const command: CliCommand = {
 Tries @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node, then wasm, then cpu, and prints the
 backend chosen and why the others were skipped. TFJS_BACKEND overrides 'auto'.`,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } }, strict: true }));
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const { values } = parseArgs({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
     let pref;
     try { pref = resolvePreference(values.backend); } catch (e) { throw new CliError((e as Error).message); }
     const choice = await selectBackend(pref);

@@ -1,12 +1,11 @@
 // `acereason serve` — the verifiers over HTTP for verl's compute_score.py (see core/reward/service.ts).
-import { parseArgs } from 'node:util';
 import { CodeSandbox } from '../../core/reward/code';
 import { MathVerifierPool } from '../../core/reward/math';
-import { startRewardService, TOKEN_HEADER } from '../../core/reward/service';
-import { isLoopbackHost } from '../../core/util/http';
-import { CliError, type CliCommand } from '../command';
+import { startRewardService } from '../../core/reward/service';
+import { TOKEN_ENV, TOKEN_HEADER, checkListenPolicy, resolveServerToken } from '../../core/util/http';
+import { CliError, parseArgs, type CliCommand } from '../command';
 
-const USAGE = `Usage: acereason serve [--host 127.0.0.1] [--port 8321] [--token SECRET] [--allow-remote] [options]
+const USAGE = `Usage: acereason serve [--host 127.0.0.1] [--port 8321] [--allow-remote] [--token-file FILE] [options]
 
 Serves the rewards the embedded trainer uses, for verl (compute_score.py from \`acereason export verl\`):
   POST /verify/math   JSON array of {"gold", "response"|"pred"}            → [{"correct","extracted","reason"}]
@@ -14,15 +13,16 @@ Serves the rewards the embedded trainer uses, for verl (compute_score.py from \`
   POST /run_code      SandboxFusion's API (reward_model.sandbox_fusion.url=http://HOST:PORT/run_code)
   GET  /health
 
-Listens on loopback unless --allow-remote is given; listening elsewhere needs a shared secret
-(--token, or ACEREASON_SERVE_TOKEN), which clients send in the ${TOKEN_HEADER} header
+Listens on loopback unless --allow-remote is given; listening elsewhere needs a shared secret: the
+first line of --token-file FILE, or ${TOKEN_ENV} (never on the command line, where every user of the
+machine can read it in /proc/<pid>/cmdline). Clients send it in the ${TOKEN_HEADER} header
 (compute_score.py reads it from ACEREASON_REWARD_TOKEN).
 
 Options:
   --concurrency N     code tests at once (warm sandbox workers), default 2
   --math-workers N    math verifier worker threads, default 2
-  --timeout-s S       default per-test time limit, default 6
-  --memory-mb M       default per-test memory limit, default 1024
+  --timeout-s S       per-test time limit, and the most a request's timeout_s/run_timeout gets, default 6
+  --memory-mb M       per-test memory limit (whole process tree), and the most a request gets, default 1024
   --max-items N       items per request, default 4096`;
 
 export const command: CliCommand = {
@@ -30,18 +30,16 @@ export const command: CliCommand = {
   summary: 'Serve the math verifier and code sandbox over HTTP (/verify/math, /verify/code, SandboxFusion /run_code)',
   usage: USAGE,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args, strict: true, options: {
-          host: { type: 'string' }, port: { type: 'string' }, token: { type: 'string' }, 'allow-remote': { type: 'boolean' },
-          concurrency: { type: 'string' }, 'math-workers': { type: 'string' }, 'timeout-s': { type: 'string' }, 'memory-mb': { type: 'string' },
-          'max-items': { type: 'string' },
-        },
-      }));
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
+    if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
+      throw new CliError(`--token would put the secret in /proc/<pid>/cmdline for every user to read; use --token-file FILE or ${TOKEN_ENV}`);
     }
+    const { values } = parseArgs({
+      args, strict: true, options: {
+        host: { type: 'string' }, port: { type: 'string' }, 'token-file': { type: 'string' }, 'allow-remote': { type: 'boolean' },
+        concurrency: { type: 'string' }, 'math-workers': { type: 'string' }, 'timeout-s': { type: 'string' }, 'memory-mb': { type: 'string' },
+        'max-items': { type: 'string' },
+      },
+    });
     const num = (flag: string, v: string | undefined, def: number, { integer = true, min = 1 } = {}) => {
       if (v === undefined) return def;
       const n = Number(v);
@@ -50,15 +48,14 @@ export const command: CliCommand = {
     };
     const host = values.host ?? '127.0.0.1';
     const port = num('port', values.port, 8321, { min: 0 });
-    const token = values.token ?? process.env.ACEREASON_SERVE_TOKEN;
-    if (!isLoopbackHost(host)) {
-      if (!values['allow-remote']) throw new CliError(`--host ${host} is not a loopback address; pass --allow-remote (and a --token) to listen there`);
-      if (!token) throw new CliError(`listening on ${host} needs a shared secret: --token SECRET or ACEREASON_SERVE_TOKEN`);
-    }
+    const token = resolveServerToken(values['token-file']);
+    checkListenPolicy(host, values['allow-remote'] === true, token);
+    const timeoutS = num('timeout-s', values['timeout-s'], 6, { integer: false, min: 0.1 });
+    const memoryMb = num('memory-mb', values['memory-mb'], 1024, { min: 32 });
+    if (timeoutS > 600 || memoryMb > 65536) throw new CliError('--timeout-s is at most 600 and --memory-mb at most 65536');
     const sandbox = new CodeSandbox({
       concurrency: num('concurrency', values.concurrency, 2),
-      timeoutS: num('timeout-s', values['timeout-s'], 6, { integer: false, min: 0.1 }),
-      memoryMb: num('memory-mb', values['memory-mb'], 1024, { min: 32 }),
+      timeoutS, memoryMb, maxTimeoutS: timeoutS, maxMemoryMb: memoryMb,
       log: (m) => io.stderr.write(`[sandbox] ${m}\n`),
     });
     const math = new MathVerifierPool({ size: num('math-workers', values['math-workers'], 2) });

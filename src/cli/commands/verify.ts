@@ -1,5 +1,5 @@
 // `acereason verify math|code --input FILE` — dispatches to the verifier's own command file.
-import { CliError, type CliCommand } from '../command';
+import { CliError, didYouMean, type CliCommand } from '../command';
 import { verifyMath } from './verifyMath';
 import { verifyCode } from './verifyCode';
 
@@ -17,7 +17,7 @@ Run \`acereason verify math --help\` or \`acereason verify code --help\` for det
   async run(args, io) {
     const [sub, ...rest] = args;
     const cmd = sub ? subcommands[sub] : undefined;
-    if (!cmd) throw new CliError(`expected 'math' or 'code' after 'verify'${sub ? `, got '${sub}'` : ''}`);
+    if (!cmd) throw new CliError(`expected 'math' or 'code' after 'verify'${sub ? `, got '${sub}'${didYouMean(sub, Object.keys(subcommands))}` : ''}`);
     if (rest[0] === '--help' || rest[0] === '-h') {
       io.stdout.write(cmd.usage.trimEnd() + '\n');
       return 0;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { CodeSandbox, startSandboxServer, type SandboxServer } from '../../../src/core/reward/code';
 import { runCli } from '../../../src/cli/main';
+import { EXIT } from '../../../src/cli/command';
 
 let sandbox: CodeSandbox;
 let server: SandboxServer;
@@ -125,7 +126,7 @@ test('acereason verify code: one verdict line per input line, errors name the li
   const cap = captureIO('');
   const code = await runCli(['verify', 'code', '--input', file, '--concurrency', '2'], cap.io);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  assert.equal(code, 1, 'malformed lines make the exit code 1');
+  assert.equal(code, EXIT.malformedLines, 'malformed lines give the exit code every verify command uses for them');
   const out = cap.out().trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(out.length, 6);
   assert.equal(out[0].passed, true);

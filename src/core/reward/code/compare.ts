@@ -8,6 +8,11 @@
 // Function call: the expected and actual JSON values are compared with Python's `==` on the values
 // `json.loads` produces. Numbers are read losslessly (lossless-json) so big integers keep every digit,
 // and Python's int/float/bool equality rules are reproduced (1 == 1.0 == True).
+//
+// With `floatTolerance` T > 0 (opt-in, for problems whose checker accepts rounding error), two numbers
+// that are not equal by the rules above still match when math.isclose(a, b, rel_tol=T, abs_tol=T) holds:
+// `0.30000000000000004` matches `0.3` at T = 1e-9. Integers that are exactly representable compare
+// exactly either way; the tolerance only decides between values that differ.
 import { isLosslessNumber, parse as parseLossless, type LosslessNumber } from 'lossless-json';
 
 function strippedLines(text: string): string[] {
@@ -61,14 +66,40 @@ function decimalsEqual(a: ExactDecimal, b: ExactDecimal): boolean {
   return a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
 }
 
-function lineTokensEqualAsDecimals(actual: string, expected: string): boolean {
+export interface CompareOptions {
+  /** 0 (default): exact. Otherwise math.isclose(a, b, rel_tol=T, abs_tol=T) between numbers. */
+  floatTolerance?: number;
+}
+
+/** math.isclose with rel_tol = abs_tol = tolerance; infinities only equal themselves, NaN nothing. */
+export function closeWithin(a: number, b: number, tolerance: number): boolean {
+  if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  const diff = Math.abs(a - b);
+  return diff <= Math.max(tolerance * Math.max(Math.abs(a), Math.abs(b)), tolerance);
+}
+
+/** Python's float() of a Decimal-valid token (JS Number() does not know "inf" or digit separators). */
+export function pyFloat(token: string): number {
+  const t = token.replace(/_/g, '').toLowerCase();
+  const sign = t.startsWith('-') ? -1 : 1;
+  const body = t.replace(/^[+-]/, '');
+  if (body === 'inf' || body === 'infinity') return sign * Infinity;
+  if (body.endsWith('nan')) return NaN;
+  return Number(t);
+}
+
+function lineTokensEqualAsDecimals(actual: string, expected: string, tolerance: number): boolean {
   const a = pySplit(actual);
   const e = pySplit(expected);
   if (a.length !== e.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = parsePythonDecimal(a[i]);
     const y = parsePythonDecimal(e[i]);
-    if (!x || !y || !decimalsEqual(x, y)) return false;
+    if (!x || !y) return false;
+    if (decimalsEqual(x, y)) continue;
+    if (tolerance > 0 && closeWithin(pyFloat(a[i]), pyFloat(e[i]), tolerance)) continue;
+    return false;
   }
   return true;
 }
@@ -79,13 +110,14 @@ export interface StdoutComparison {
   reason?: string;
 }
 
-export function compareStdout(actual: string, expected: string): StdoutComparison {
+export function compareStdout(actual: string, expected: string, options: CompareOptions = {}): StdoutComparison {
+  const tolerance = options.floatTolerance ?? 0;
   const a = strippedLines(actual);
   const e = strippedLines(expected);
   if (a.length !== e.length) return { equal: false, reason: `expected ${e.length} line(s), got ${a.length}` };
   for (let i = 0; i < a.length; i++) {
     if (a[i] === e[i]) continue;
-    if (lineTokensEqualAsDecimals(a[i], e[i])) continue;
+    if (lineTokensEqualAsDecimals(a[i], e[i], tolerance)) continue;
     return { equal: false, reason: `line ${i + 1} differs` };
   }
   return { equal: true };
@@ -100,7 +132,12 @@ function pyNumber(n: LosslessNumber): PyNumber {
   return /^-?\d+$/.test(text) ? { int: BigInt(text) } : { float: Number(text) };
 }
 
-function numbersEqual(a: PyNumber, b: PyNumber): boolean {
+function numbersEqual(a: PyNumber, b: PyNumber, tolerance: number): boolean {
+  if (tolerance > 0 && ('float' in a || 'float' in b)) {
+    const x = 'float' in a ? a.float : Number(a.int);
+    const y = 'float' in b ? b.float : Number(b.int);
+    if (closeWithin(x, y, tolerance)) return true;
+  }
   if ('int' in a && 'int' in b) return a.int === b.int;
   if ('float' in a && 'float' in b) return a.float === b.float;
   const int = 'int' in a ? a.int : (b as { int: bigint }).int;
@@ -115,22 +152,22 @@ function asNumber(v: unknown): PyNumber | undefined {
   return undefined;
 }
 
-export function pythonValuesEqual(a: unknown, b: unknown): boolean {
+export function pythonValuesEqual(a: unknown, b: unknown, tolerance = 0): boolean {
   const na = asNumber(a);
   const nb = asNumber(b);
-  if (na || nb) return !!na && !!nb && numbersEqual(na, nb);
+  if (na || nb) return !!na && !!nb && numbersEqual(na, nb, tolerance);
   if (a === null || b === null) return a === b;
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => pythonValuesEqual(x, b[i]));
+    return a.every((x, i) => pythonValuesEqual(x, b[i], tolerance));
   }
   if (typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a as object);
     const kb = Object.keys(b as object);
     if (ka.length !== kb.length) return false;
     return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k)
-      && pythonValuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+      && pythonValuesEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tolerance));
   }
   return false;
 }
@@ -140,7 +177,7 @@ export function parseJsonLossless(text: string): unknown {
   return parseLossless(text);
 }
 
-export function compareJson(actualJson: string, expectedJson: string): StdoutComparison {
+export function compareJson(actualJson: string, expectedJson: string, options: CompareOptions = {}): StdoutComparison {
   let expected: unknown;
   try {
     expected = parseJsonLossless(expectedJson);
@@ -153,5 +190,5 @@ export function compareJson(actualJson: string, expectedJson: string): StdoutCom
   } catch {
     return { equal: false, reason: 'the return value is not JSON' };
   }
-  return pythonValuesEqual(actual, expected) ? { equal: true } : { equal: false, reason: 'return value differs' };
+  return pythonValuesEqual(actual, expected, options.floatTolerance ?? 0) ? { equal: true } : { equal: false, reason: 'return value differs' };
 }

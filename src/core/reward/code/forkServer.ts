@@ -17,6 +17,8 @@ export interface RawRun {
   maxRssKb: number | null;
   timedOut: boolean;
   outputExceeded: boolean;
+  /** The test's processes together passed the memory limit (cgroup OOM or the polling fallback). */
+  memoryLimitHit: boolean;
   stdout: string;
   stderr: string;
   stderrDroppedBytes: number;
@@ -50,7 +52,23 @@ export interface ForkServerHello {
   version: string;
   uid: number | null;
   masked: string[];
+  /** The fork server's pid as this process sees it (inside its pid namespace it is 1). */
   pid: number;
+  /** 'minimal': a read-only root with only the interpreters; 'host': the host's file system. */
+  root: 'minimal' | 'host';
+  /** How the whole-test memory limit is enforced: 'cgroup-v1', 'cgroup-v2' or 'poll'. */
+  memory: string;
+  seccomp: boolean;
+  notes: string[];
+}
+
+/** How a fork server enforces the whole-test memory limit: 'auto' = a cgroup where possible, else polling. */
+export type MemoryEnforcement = 'auto' | 'cgroup' | 'poll';
+
+export interface ForkServerOptions {
+  memoryEnforcement?: MemoryEnforcement;
+  /** Extra directories the tests may read (bound read-only into the minimal root), e.g. node's install prefix. */
+  readOnlyPaths?: string[];
 }
 
 export class SandboxError extends Error {}
@@ -83,7 +101,8 @@ export class ForkServer {
   private nextId = 1;
   hello?: ForkServerHello;
 
-  constructor(private readonly python: string, private readonly isolation: IsolationSupport, private readonly scratchRoot: string) {}
+  constructor(private readonly python: string, private readonly isolation: IsolationSupport, private readonly scratchRoot: string,
+    private readonly options: ForkServerOptions = {}) {}
 
   private start(): Promise<ForkServerHello> {
     if (this.starting) return this.starting;
@@ -93,7 +112,12 @@ export class ForkServer {
       args.push('--uid-base', String(SANDBOX_UID_BASE), '--uid-count', String(SANDBOX_UID_COUNT),
         '--lock-dir', uidLockDir());
     }
-    if (this.isolation.mountNamespace) args.push('--private-tmp');
+    if (this.isolation.pidNamespace) {
+      args.push('--new-root');
+      for (const p of this.options.readOnlyPaths ?? []) args.push('--ro-path', p);
+    } else if (this.isolation.mountNamespace) args.push('--private-tmp');
+    // The owner pid names this server's cgroup, so a later server can sweep it if we are SIGKILLed.
+    args.push('--memory-cage', this.options.memoryEnforcement ?? 'auto', '--seccomp', '--owner-pid', String(process.pid));
     let command = this.python;
     let argv = args;
     if (this.isolation.unshare) {
@@ -120,6 +144,8 @@ export class ForkServer {
               const hello = JSON.parse(line) as ForkServerHello & { ready?: boolean };
               if (!hello.ready) throw new Error('no ready flag');
               ready = true;
+              // Inside a pid namespace the server is pid 1; the host pid of its launcher identifies it.
+              hello.pid = child.pid ?? hello.pid;
               this.hello = hello;
               resolve(hello);
             } catch (e) {
@@ -179,6 +205,7 @@ export class ForkServer {
       maxRssKb: reply.max_rss_kb as number | null,
       timedOut: reply.timed_out === true,
       outputExceeded: reply.output_exceeded === true,
+      memoryLimitHit: reply.memory_limit_hit === true,
       stdout: String(reply.stdout ?? ''),
       stderr: String(reply.stderr ?? ''),
       stderrDroppedBytes: Number(reply.stderr_dropped_bytes ?? 0),

@@ -16,8 +16,10 @@
 // Isolation per test: forked child in its own session, scratch dir (removed afterwards) as cwd,
 // scrubbed environment, CPU/wall/address-space/file-size/process-count limits, output cap, a dedicated
 // unprivileged uid when run as root (every leftover process of that uid is killed after the test),
-// no network and private /tmp when `unshare` can make namespaces. `sandbox.info()` says which of
-// these are in force on this machine. Verdicts: AC, WA, TLE, RE, MLE, OLE.
+// one memory limit for the whole process tree (a memory cgroup, else polling), and, when `unshare` can
+// make namespaces: no network, a minimal read-only root (interpreters and their libraries only), a
+// /proc with only the test's processes, and a seccomp filter against namespaces and ptrace.
+// `sandbox.info()` says which of these are in force on this machine. Verdicts: AC, WA, TLE, RE, MLE, OLE.
 export { CodeSandbox } from './sandbox';
 export type {
   CodeSandboxOptions, CodeTestResult, RunCodeRequest, RunCodeResult, RunTestsRequest, RunTestsResult, SandboxInfo, SandboxLanguage,

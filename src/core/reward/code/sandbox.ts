@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CodeTest } from '../../dataset/records';
 import { compareJson, compareStdout, parseJsonLossless } from './compare';
-import { ForkServer, SandboxError, pythonAssetPath, type ForkRequest, type ForkServerHello, type RawRun, type WorkerLeftovers } from './forkServer';
+import {
+  ForkServer, SandboxError, pythonAssetPath, type ForkRequest, type ForkServerHello, type MemoryEnforcement, type RawRun, type WorkerLeftovers,
+} from './forkServer';
 import { detectIsolation, type IsolationSupport } from './isolation';
 import { isValidFunctionName, javascriptProgram } from './javascript';
 import { resolvePython, type ResolvedPython } from './python';
@@ -22,7 +24,7 @@ export interface CodeSandboxOptions {
   node?: string;
   /** Default per-test wall limit (CPU limit is its ceiling in whole seconds). LiveCodeBench uses 6. */
   timeoutS?: number;
-  /** Default per-test address-space limit, MiB. */
+  /** Default per-test memory limit, MiB: for all processes of the test together (plus memfd/tmpfs pages), and per process (address space). */
   memoryMb?: number;
   /** A program printing more than this (stdout + function result) is stopped with OLE. */
   outputLimitBytes?: number;
@@ -34,6 +36,17 @@ export interface CodeSandboxOptions {
   pythonStrategy?: 'warm' | 'spawn';
   /** Reward = fraction of tests passed instead of all-or-nothing. Off by default (the recipe). */
   partialCredit?: boolean;
+  /**
+   * Ceilings for per-request limits: a request asking for more time or memory gets these instead, so
+   * a client of a shared service cannot hold a worker longer or use more memory than its operator
+   * allowed (the HTTP services set them to their own limits). Default: 600 s and 65,536 MiB.
+   */
+  maxTimeoutS?: number;
+  maxMemoryMb?: number;
+  /** Numbers in outputs match within this relative-or-absolute tolerance (0 = exact decimals, LiveCodeBench's default). */
+  floatTolerance?: number;
+  /** Whole-test memory limit: a cgroup where the machine allows it ('auto'), or force one way (tests of the fallback). */
+  memoryEnforcement?: MemoryEnforcement;
   /** Receives one-off notes (which interpreter, isolation that is unavailable here). */
   log?: (message: string) => void;
 }
@@ -48,6 +61,8 @@ export interface RunTestsRequest {
   memoryMb?: number;
   /** Default: true unless partial credit is on — a reward of 0 is known at the first failure. */
   stopOnFirstFailure?: boolean;
+  /** Overrides the sandbox's floatTolerance for this request. */
+  floatTolerance?: number;
 }
 
 export interface CodeTestResult {
@@ -57,8 +72,10 @@ export interface CodeTestResult {
   stdout?: string;
   stderr?: string;
   expected?: string;
-  /** Why the test did not pass (e.g. "line 2 differs", "exit code 1"). */
+  /** Why the test did not pass (e.g. "line 2 differs", "exit code 1: ZeroDivisionError: division by zero"). */
   message?: string;
+  /** RE: the program's last traceback (Python) or uncaught-error stack (node), from its stderr. */
+  traceback?: string;
 }
 
 export interface RunTestsResult {
@@ -104,11 +121,15 @@ export interface SandboxInfo {
 interface Job {
   request: ForkRequest;
   skip?: () => boolean;
+  /** Runs as soon as the run ends, before the freed worker takes the next job (so `skip` sees it). */
+  onDone?: (raw: RawRun) => void;
   resolve: (r: RawRun | undefined) => void;
   reject: (e: Error) => void;
 }
 
-const DEFAULTS = { concurrency: 2, timeoutS: 6, memoryMb: 1024, outputLimitBytes: 16 * 1024 * 1024, keepOutputChars: 2000, nproc: 32 };
+const MAX_TIMEOUT_S = 600;
+const MAX_MEMORY_MB = 65536;
+const DEFAULTS = { concurrency: 2, timeoutS: 6, memoryMb: 1024, outputLimitBytes: 16 * 1024 * 1024, keepOutputChars: 2000, nproc: 32, floatTolerance: 0 };
 
 function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
@@ -127,6 +148,7 @@ function truncate(text: string, max: number): string {
 
 export class CodeSandbox {
   private readonly opts: Required<Omit<CodeSandboxOptions, 'python' | 'node' | 'log'>> & Pick<CodeSandboxOptions, 'python' | 'node' | 'log'>;
+  private loggedHello = false;
   private workers: ForkServer[] = [];
   private idle: ForkServer[] = [];
   private queue: Job[] = [];
@@ -148,11 +170,25 @@ export class CodeSandbox {
       nproc: options.nproc ?? DEFAULTS.nproc,
       pythonStrategy: options.pythonStrategy ?? 'warm',
       partialCredit: options.partialCredit ?? false,
+      maxTimeoutS: options.maxTimeoutS ?? MAX_TIMEOUT_S,
+      maxMemoryMb: options.maxMemoryMb ?? MAX_MEMORY_MB,
+      floatTolerance: options.floatTolerance ?? DEFAULTS.floatTolerance,
+      memoryEnforcement: options.memoryEnforcement ?? 'auto',
       python: options.python,
       node: options.node,
       log: options.log,
     };
     checkLimits(this.opts.timeoutS, this.opts.memoryMb, 'options');
+    checkLimits(this.opts.maxTimeoutS, this.opts.maxMemoryMb, 'options (ceilings)');
+    if (!(this.opts.floatTolerance >= 0 && this.opts.floatTolerance < 1)) throw new Error(`floatTolerance must be a number in [0, 1), got ${options.floatTolerance}`);
+  }
+
+  /** The limits a request actually gets: its own, never above the sandbox's ceilings. */
+  limitsFor(req: { timeoutS?: number; memoryMb?: number }): { timeoutS: number; memoryMb: number } {
+    const timeoutS = Math.min(req.timeoutS ?? this.opts.timeoutS, this.opts.maxTimeoutS);
+    const memoryMb = Math.min(req.memoryMb ?? this.opts.memoryMb, this.opts.maxMemoryMb);
+    checkLimits(timeoutS, memoryMb, 'request');
+    return { timeoutS, memoryMb };
   }
 
   /** Resolves the interpreter and starts one worker; reports what is in force. */
@@ -160,6 +196,7 @@ export class CodeSandbox {
     this.prepare();
     if (this.workers.length === 0) this.idle.push(this.addWorker());
     const hello = await this.workers[0].ready();
+    this.logHello(hello);
     return {
       python: this.python!.path, pythonHow: this.python!.how, pythonVersion: this.python!.version,
       node: this.nodePath(), isolation: this.isolation!, worker: hello,
@@ -169,18 +206,21 @@ export class CodeSandbox {
   async runTests(req: RunTestsRequest): Promise<RunTestsResult> {
     const language = req.language ?? 'python';
     validateTestsRequest(req, language);
-    const timeoutS = req.timeoutS ?? this.opts.timeoutS;
-    const memoryMb = req.memoryMb ?? this.opts.memoryMb;
-    checkLimits(timeoutS, memoryMb, 'request');
+    const { timeoutS, memoryMb } = this.limitsFor(req);
+    const floatTolerance = req.floatTolerance ?? this.opts.floatTolerance;
     const stop = req.stopOnFirstFailure ?? !this.opts.partialCredit;
     const mode = req.fnName ? 'call' : 'stdin';
     let firstFailure = Infinity;
     const outcomes = await Promise.all(req.tests.map(async (test, index) => {
-      const raw = await this.enqueue(this.forkRequest(language, mode, req.code, req.fnName, test.input, timeoutS, memoryMb),
-        () => stop && index > firstFailure);
-      if (!raw) return undefined;
-      const result = this.judge(raw, test, mode, timeoutS, memoryMb);
-      if (result.status !== 'AC') firstFailure = Math.min(firstFailure, index);
+      let result: CodeTestResult | undefined;
+      // Judged the moment the run ends, so a test queued behind it is skipped rather than run for
+      // nothing (three `while True` tests took 2 × the limit before).
+      await this.enqueue(this.forkRequest(language, mode, req.code, req.fnName, test.input, timeoutS, memoryMb),
+        () => stop && index > firstFailure,
+        (raw) => {
+          result = this.judge(raw, test, mode, timeoutS, memoryMb, floatTolerance);
+          if (result.status !== 'AC') firstFailure = Math.min(firstFailure, index);
+        });
       return result;
     }));
     const ran: CodeTestResult[] = [];
@@ -199,9 +239,7 @@ export class CodeSandbox {
   async runCode(req: RunCodeRequest): Promise<RunCodeResult> {
     if (typeof req.code !== 'string') throw new Error('code must be a string');
     if (req.language !== 'python' && req.language !== 'javascript') throw new Error(`language must be 'python' or 'javascript', got '${String(req.language)}'`);
-    const timeoutS = req.timeoutS ?? this.opts.timeoutS;
-    const memoryMb = req.memoryMb ?? this.opts.memoryMb;
-    checkLimits(timeoutS, memoryMb, 'request');
+    const { timeoutS, memoryMb } = this.limitsFor(req);
     const raw = (await this.enqueue(this.forkRequest(req.language, 'stdin', req.code, undefined, req.stdin ?? '', timeoutS, memoryMb)))!;
     const failure = runFailure(raw, { timeoutS, memoryMb });
     return {
@@ -259,9 +297,22 @@ export class CodeSandbox {
   }
 
   private addWorker(): ForkServer {
-    const worker = new ForkServer(this.python!.path, this.isolation!, this.scratchRoot!);
+    // node may live outside /usr (nvm, a VS Code download): its install prefix is bound into the tests' root.
+    const nodePrefix = (() => { try { return path.dirname(path.dirname(this.nodePath())); } catch { return undefined; } })();
+    const worker = new ForkServer(this.python!.path, this.isolation!, this.scratchRoot!, {
+      memoryEnforcement: this.opts.memoryEnforcement,
+      readOnlyPaths: nodePrefix && nodePrefix !== '/' ? [nodePrefix] : [],
+    });
     this.workers.push(worker);
+    void worker.ready().then((hello) => this.logHello(hello), () => undefined);
     return worker;
+  }
+
+  private logHello(hello: ForkServerHello): void {
+    if (this.loggedHello) return;
+    this.loggedHello = true;
+    this.opts.log?.(`code sandbox: ${hello.root === 'minimal' ? 'minimal read-only root' : 'host file system'}, whole-test memory limit by ${hello.memory}, seccomp ${hello.seccomp ? 'on' : 'off'}`);
+    for (const note of hello.notes ?? []) this.opts.log?.(`code sandbox: ${note}`);
   }
 
   private nodePath(): string {
@@ -297,10 +348,10 @@ export class CodeSandbox {
     };
   }
 
-  private enqueue(build: () => ForkRequest, skip?: () => boolean): Promise<RawRun | undefined> {
+  private enqueue(build: () => ForkRequest, skip?: () => boolean, onDone?: (raw: RawRun) => void): Promise<RawRun | undefined> {
     this.prepare();
     return new Promise<RawRun | undefined>((resolve, reject) => {
-      this.queue.push({ request: build(), skip, resolve, reject });
+      this.queue.push({ request: build(), skip, onDone, resolve, reject });
       this.dispatch();
     });
   }
@@ -331,6 +382,7 @@ export class CodeSandbox {
         if (!(e instanceof SandboxError) || this.closed) throw e;
         raw = await worker.run(job.request);
       }
+      job.onDone?.(raw);
       job.resolve(raw);
     } catch (e) {
       job.reject(e as Error);
@@ -342,7 +394,7 @@ export class CodeSandbox {
     }
   }
 
-  private judge(raw: RawRun, test: CodeTest, mode: 'stdin' | 'call', timeoutS: number, memoryMb: number): CodeTestResult {
+  private judge(raw: RawRun, test: CodeTest, mode: 'stdin' | 'call', timeoutS: number, memoryMb: number, floatTolerance: number): CodeTestResult {
     const keep = this.opts.keepOutputChars;
     const base = {
       timeMs: raw.wallMs, cpuMs: raw.cpuMs ?? undefined,
@@ -350,16 +402,37 @@ export class CodeSandbox {
       stderr: raw.stderr ? truncate(raw.stderr, keep) : undefined,
     };
     const failure = runFailure(raw, { timeoutS, memoryMb });
-    if (failure) return { status: failure.status, ...base, message: failure.message };
+    if (failure) {
+      const traceback = failure.status === 'RE' ? lastTraceback(raw.stderr) : undefined;
+      const lastLine = traceback?.trimEnd().split('\n').at(-1)?.trim();
+      const message = lastLine ? `${failure.message}: ${lastLine}` : failure.message;
+      return { status: failure.status, ...base, message, ...(traceback ? { traceback: truncateStart(traceback, keep) } : {}) };
+    }
     const actual = mode === 'call' ? raw.result : raw.stdout;
     if (mode === 'call' && actual === null) {
       return { status: 'WA', ...base, expected: truncate(test.output, keep), message: 'no return value (not JSON-serialisable, or the program exited early)' };
     }
-    const comparison = mode === 'call' ? compareJson(actual!, test.output) : compareStdout(actual!, test.output);
+    const comparison = mode === 'call' ? compareJson(actual!, test.output, { floatTolerance }) : compareStdout(actual!, test.output, { floatTolerance });
     if (comparison.equal) return { status: 'AC', ...base };
+    // A child killed at the memory limit can leave a parent that exits 0 with a wrong answer.
+    if (raw.memoryLimitHit) return { status: 'MLE', ...base, message: `memory limit of ${memoryMb} MiB exceeded (all processes of the test together)` };
     const shown = mode === 'call' ? { stdout: truncate(actual!, keep) } : {};
     return { status: 'WA', ...base, ...shown, expected: truncate(test.output, keep), message: comparison.reason };
   }
+}
+
+/** Python's last "Traceback (most recent call last):" block, or node's uncaught-error report, from stderr. */
+export function lastTraceback(stderr: string): string | undefined {
+  const python = stderr.lastIndexOf('Traceback (most recent call last):');
+  if (python >= 0) return stderr.slice(python).trimEnd();
+  const node = stderr.search(/^\S*main\.js:\d+\n/m);
+  if (node >= 0) return stderr.slice(node).trimEnd();
+  const text = stderr.trim();
+  return text ? text : undefined;
+}
+
+function truncateStart(text: string, max: number): string {
+  return text.length <= max ? text : `[${text.length - max} chars before] …${text.slice(-max)}`;
 }
 
 function checkLimits(timeoutS: number, memoryMb: number, where: string): void {

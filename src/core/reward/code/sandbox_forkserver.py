@@ -14,8 +14,12 @@
 # open files, no core dumps), no-new-privileges, and — when started as root — a dedicated
 # unprivileged uid per worker, so that the process-count limit is enforced, the parent's files are
 # not writable, and every process the test leaves behind (even a daemon in its own session) can be
-# killed with kill(-1) issued as that uid. World-writable directories are masked by private tmpfs
-# mounts when a mount namespace is available.
+# killed with kill(-1) issued as that uid. On top, where the machine allows (see the modules):
+#   * sandbox_memory.py — one memory limit for the whole test (cgroup, else a polling fallback);
+#   * sandbox_rootfs.py — with --new-root (started in new mount + pid namespaces) the server pivots
+#     into a minimal read-only root with its own /proc, before the first test;
+#   * sandbox_seccomp.py — with --seccomp, no namespaces, ptrace or mounts inside a test.
+# Without --new-root, world-writable directories are masked by private tmpfs mounts (--private-tmp).
 import ctypes
 import fcntl
 import json
@@ -30,6 +34,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sandbox_harness  # noqa: E402
+import sandbox_memory  # noqa: E402
+import sandbox_rootfs  # noqa: E402
+import sandbox_seccomp  # noqa: E402
 
 # Pre-import what the prelude and typical programs need, so forked children find them warm.
 PRELUDE_NAMESPACE = sandbox_harness.build_prelude_namespace()
@@ -56,12 +63,13 @@ def prctl(option, value):
 
 
 def parse_args(argv):
-    options = {"uid_base": None, "uid_count": 0, "lock_dir": None, "scratch_root": None, "private_tmp": False}
+    options = {"uid_base": None, "uid_count": 0, "lock_dir": None, "scratch_root": None, "private_tmp": False,
+               "new_root": False, "ro_paths": [], "memory_cage": "auto", "seccomp": False, "owner_pid": None}
     i = 0
     while i < len(argv):
         key = argv[i]
-        if key == "--private-tmp":
-            options["private_tmp"] = True
+        if key in ("--private-tmp", "--new-root", "--seccomp"):
+            options[key[2:].replace("-", "_")] = True
             i += 1
             continue
         if i + 1 >= len(argv):
@@ -75,6 +83,14 @@ def parse_args(argv):
             options["lock_dir"] = value
         elif key == "--scratch-root":
             options["scratch_root"] = value
+        elif key == "--owner-pid":
+            options["owner_pid"] = int(value)
+        elif key == "--ro-path":
+            options["ro_paths"].append(value)
+        elif key == "--memory-cage":
+            if value not in ("auto", "cgroup", "poll"):
+                raise SystemExit(f"sandbox_forkserver: --memory-cage must be auto, cgroup or poll, got {value}")
+            options["memory_cage"] = value
         else:
             raise SystemExit(f"sandbox_forkserver: unknown option {key}")
         i += 2
@@ -136,6 +152,20 @@ def mask_world_writable_dirs():
     return masked
 
 
+def seccomp_works():
+    """Installs the filter in a throw-away child: a kernel that refuses it must not fail every test."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            prctl(PR_SET_NO_NEW_PRIVS, 1)
+            sandbox_seccomp.install(libc)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 class Worker:
     def __init__(self, options):
         self.uid = None
@@ -146,8 +176,43 @@ class Worker:
         # Read before masking: the extension itself may be installed under /tmp, which the private
         # tmpfs is about to hide.
         self.harness_source = open(sandbox_harness.__file__, "r", encoding="utf-8").read()
-        if options["private_tmp"]:
+        self.notes = []
+        # The cgroup tree is opened before the root changes (the minimal root has no /sys).
+        self.cage = None
+        if options["memory_cage"] in ("auto", "cgroup"):
+            self.cage, why_not = sandbox_memory.CgroupCage.create(options["owner_pid"] or os.getppid(), time.time_ns())
+            if self.cage is None:
+                if options["memory_cage"] == "cgroup":
+                    raise SystemExit(f"sandbox_forkserver: no memory cgroup: {why_not}")
+                self.notes.append(f"no memory cgroup ({why_not}): the whole-test memory limit is enforced by polling")
+        self.root = "host"
+        self.tmpfs_dirs = []
+        if options["new_root"]:
+            new_root = os.path.join(options["scratch_root"], f"root-{os.getpid()}")
+            os.makedirs(new_root, exist_ok=True)
+            interpreter = [sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))]
+            try:
+                self.tmpfs_dirs = sandbox_rootfs.build_and_enter(new_root, options["ro_paths"] + interpreter, 512)
+                self.masked = list(self.tmpfs_dirs)
+                self.root = "minimal"
+            except OSError as error:
+                # Half-built mounts stay inside this server's own mount namespace; the host is untouched.
+                self.notes.append(f"cannot build the minimal root ({error}): tests see the host file system outside the masked folders")
+                options["private_tmp"] = True
+        if self.root == "host" and options["private_tmp"]:
             self.masked = mask_world_writable_dirs()
+            self.tmpfs_dirs = list(self.masked)
+        if self.cage is None:
+            self.cage = sandbox_memory.PollCage(self.tmpfs_dirs)
+        self.seccomp = False
+        if options["seccomp"]:
+            arch = sandbox_seccomp.supported_arch()
+            if arch not in sandbox_seccomp.ARCHES:
+                self.notes.append(f"no seccomp filter for {arch}: tests may create namespaces and use ptrace")
+            elif not seccomp_works():
+                self.notes.append("the kernel refused the seccomp filter: tests may create namespaces and use ptrace")
+            else:
+                self.seccomp = True
         self.scratch_root = options["scratch_root"]
         if "/tmp" in self.masked or not self.scratch_root:
             self.scratch_root = "/tmp/acereason-sandbox"
@@ -158,9 +223,11 @@ class Worker:
 
     # ---- the child side -------------------------------------------------------------------------
 
-    def child(self, request, scratch, stdin_fd, out_w, err_w, res_w):
+    def child(self, request, scratch, stdin_fd, out_w, err_w, res_w, cgroup):
         try:
             os.setsid()
+            if cgroup is not None:
+                self.cage.join(cgroup)
             os.dup2(stdin_fd, 0)
             os.dup2(out_w, 1)
             os.dup2(err_w, 2)
@@ -189,6 +256,8 @@ class Worker:
                 os.setgid(self.uid)
                 os.setuid(self.uid)
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if self.seccomp:
+                sandbox_seccomp.install(libc)
             environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch,
                            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
             os.environ.clear()
@@ -312,7 +381,10 @@ class Worker:
             return {"id": request.get("id"), "inspect": self.inspect()}
         scratch = self.make_scratch()
         stdin_fd = out_r = out_w = err_r = err_w = res_r = res_w = None
+        cgroup = None
         try:
+            if isinstance(self.cage, sandbox_memory.CgroupCage):
+                cgroup = self.cage.prepare(int(request["memory_mb"]) * 1024 * 1024)
             if request.get("files"):
                 self.write_files(scratch, request["files"])
             stdin_fd = self.stdin_fd_for(request.get("stdin") or "")
@@ -323,13 +395,17 @@ class Worker:
             started = time.monotonic()
             pid = os.fork()
             if pid == 0:
-                self.child(request, scratch, stdin_fd, out_w, err_w, res_w)
+                self.child(request, scratch, stdin_fd, out_w, err_w, res_w, cgroup)
             for fd in (stdin_fd, out_w, err_w, res_w):
                 os.close(fd)
             stdin_fd = out_w = err_w = res_w = None
             reply = self.supervise(request, pid, started, out_r, err_r, res_r)
+            if cgroup is not None and self.cage.limit_hit(cgroup):
+                reply["memory_limit_hit"] = True
             return reply
         finally:
+            if cgroup is not None:
+                self.cage.empty(cgroup)
             for fd in (stdin_fd, out_r, out_w, err_r, err_w, res_r, res_w):
                 if fd is not None:
                     try:
@@ -359,6 +435,10 @@ class Worker:
         usage = None
         timed_out = False
         output_exceeded = False
+        memory_limit_hit = False
+        polling = isinstance(self.cage, sandbox_memory.PollCage)
+        memory_limit = int(request["memory_mb"]) * 1024 * 1024
+        next_poll = started
 
         def read_ready(fd):
             nonlocal stderr_dropped, output_exceeded
@@ -386,12 +466,20 @@ class Worker:
                     timed_out = True
                     break
                 wait = remaining if pidfd is not None else min(remaining, 0.002)
+                if polling:
+                    wait = min(wait, max(0.0, next_poll - time.monotonic()))
                 for key, _ in selector.select(wait):
                     if key.fd == pidfd:
                         continue
                     read_ready(key.fd)
                 if output_exceeded:
                     break
+                if polling and time.monotonic() >= next_poll:
+                    next_poll = time.monotonic() + sandbox_memory.POLL_INTERVAL_S
+                    pids = sandbox_memory.processes_of(self.uid, pid)
+                    if self.cage.usage_bytes(pids) > memory_limit:
+                        memory_limit_hit = True
+                        break
                 waited, raw_status, raw_usage = os.wait4(pid, os.WNOHANG)
                 if waited == pid:
                     status, usage = raw_status, raw_usage
@@ -424,6 +512,7 @@ class Worker:
             "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000, 3) if usage else None,
             "max_rss_kb": usage.ru_maxrss if usage else None,
             "timed_out": timed_out,
+            "memory_limit_hit": memory_limit_hit,
             "output_exceeded": output_exceeded or len(buffers[out_r]) + len(buffers[res_r]) > output_limit,
             "stdout": stdout.decode("utf-8", errors="replace"),
             "stderr": bytes(buffers[err_r]).decode("utf-8", errors="replace"),
@@ -444,7 +533,8 @@ def main():
     os.dup2(2, 1)
     worker = Worker(options)
     hello = {"ready": True, "python": sys.executable, "version": sys.version.split()[0], "uid": worker.uid,
-             "masked": worker.masked, "pid": os.getpid(), "pidfd": worker.has_pidfd}
+             "masked": worker.masked, "pid": os.getpid(), "pidfd": worker.has_pidfd, "root": worker.root,
+             "memory": worker.cage.kind, "seccomp": worker.seccomp, "notes": worker.notes}
     proto_out.write((json.dumps(hello) + "\n").encode())
     reader = proto_in
     buffer = b""
@@ -465,6 +555,8 @@ def main():
             except Exception as error:
                 reply = {"id": request_id, "sandbox_error": f"{type(error).__name__}: {error}"}
             proto_out.write((json.dumps(reply) + "\n").encode())
+    if isinstance(worker.cage, sandbox_memory.CgroupCage):
+        worker.cage.close()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { SandboxError } from './forkServer';
-import { HttpError, readJsonBody, sendJson as send } from '../../util/http';
+import { authorize, limitRequestTime, readJsonBody, sendHttpError, sendJson as send } from '../../util/http';
 import type { CodeSandbox, RunCodeResult, SandboxLanguage } from './sandbox';
 
 export interface SandboxHandlerOptions {
@@ -16,13 +16,21 @@ export interface SandboxHandlerOptions {
   maxRequestBytes?: number;
   /** Requests accepted at once (running or queued for a worker); more get 503. Default 256. */
   maxPending?: number;
-  /** Memory limit used when the request says -1 (SandboxFusion's "no limit"). Default 1024 MiB. */
+  /**
+   * Memory limit used when the request gives none or -1 (SandboxFusion's "no limit"). Default: the
+   * sandbox's. A request never gets more time or memory than the sandbox's ceilings (maxTimeoutS,
+   * maxMemoryMb), whatever it asks for.
+   */
   defaultMemoryMb?: number;
+  /** How long a client may take to send its body. Default 10 s. */
+  bodyTimeoutMs?: number;
 }
 
 export interface SandboxServerOptions extends SandboxHandlerOptions {
   host?: string;
   port?: number;
+  /** Shared secret every request must carry in X-AceReason-Token (the CLI requires one off loopback). */
+  token?: string;
 }
 
 export interface SandboxServer {
@@ -85,7 +93,7 @@ export function toRunCodeResponse(result: RunCodeResult): RunCodeResponse {
 export function createRunCodeHandler(opts: SandboxHandlerOptions): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   const maxBytes = opts.maxRequestBytes ?? 8 * 1024 * 1024;
   const maxPending = opts.maxPending ?? 256;
-  const defaultMemoryMb = opts.defaultMemoryMb ?? 1024;
+  const defaultMemoryMb = opts.defaultMemoryMb;
   let pending = 0;
 
   async function runCode(body: unknown): Promise<{ code: number; body: unknown }> {
@@ -98,9 +106,9 @@ export function createRunCodeHandler(opts: SandboxHandlerOptions): (req: http.In
     const language = LANGUAGES[req.language];
     if (!language) return { code: 200, body: sandboxError(`unsupported language '${req.language}' (this sandbox runs python and nodejs)`) };
     if (req.files && Object.keys(req.files).length > 0) return { code: 200, body: sandboxError('files are not supported by this sandbox') };
-    const memoryMb = req.memory_limit_MB === undefined || req.memory_limit_MB <= 0 ? defaultMemoryMb : req.memory_limit_MB;
+    const memoryMb = req.memory_limit_MB === undefined || req.memory_limit_MB <= 0 ? defaultMemoryMb : Math.max(16, req.memory_limit_MB);
     try {
-      const result = await opts.sandbox.runCode({ code: req.code, language, stdin: req.stdin ?? '', timeoutS: req.run_timeout ?? 10, memoryMb });
+      const result = await opts.sandbox.runCode({ code: req.code, language, stdin: req.stdin ?? '', timeoutS: req.run_timeout, memoryMb });
       return { code: 200, body: toRunCodeResponse(result) };
     } catch (e) {
       if (e instanceof SandboxError) return { code: 200, body: sandboxError(e.message) };
@@ -125,13 +133,10 @@ export function createRunCodeHandler(opts: SandboxHandlerOptions): (req: http.In
       return true;
     }
     pending++;
-    readJsonBody(req, maxBytes)
+    readJsonBody(req, maxBytes, { timeoutMs: opts.bodyTimeoutMs })
       .then(runCode)
       .then((r) => send(res, r.code, r.body))
-      .catch((e) => {
-        if (e instanceof HttpError) send(res, e.status, { detail: e.message }, e.status === 413 ? { Connection: 'close' } : {});
-        else send(res, 500, { detail: String((e as Error)?.message ?? e) });
-      })
+      .catch((e) => sendHttpError(res, e))
       .finally(() => { pending--; });
     return true;
   };
@@ -142,9 +147,10 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Sa
   const handler = createRunCodeHandler(opts);
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer((req, res) => {
+    if (!authorize(req, res, opts.token)) return;
     if (!handler(req, res)) send(res, 404, { detail: 'not found: this server answers POST /run_code and GET /v1/ping' });
   });
-  server.requestTimeout = 15 * 60 * 1000;
+  limitRequestTime(server, (opts.bodyTimeoutMs ?? 10_000) + 5_000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });

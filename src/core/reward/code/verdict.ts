@@ -14,6 +14,9 @@ const MEMORY_MESSAGES = /\bMemoryError\b|JavaScript heap out of memory|Allocatio
 export function runFailure(raw: RawRun, limits: { timeoutS: number; memoryMb: number }): { status: Verdict; message: string } | undefined {
   if (raw.outputExceeded) return { status: 'OLE', message: 'output limit exceeded' };
   if (raw.timedOut) return { status: 'TLE', message: `wall time limit of ${limits.timeoutS} s exceeded` };
+  if (raw.memoryLimitHit && !(raw.exitCode === 0 && raw.signal === null)) {
+    return { status: 'MLE', message: `memory limit of ${limits.memoryMb} MiB exceeded (all processes of the test together)` };
+  }
   const cpuLimitMs = Math.max(1, Math.ceil(limits.timeoutS)) * 1000;
   if (raw.signal === SIGXCPU || (raw.signal === SIGKILL && (raw.cpuMs ?? 0) >= cpuLimitMs - 50)) {
     return { status: 'TLE', message: `CPU time limit of ${Math.ceil(limits.timeoutS)} s exceeded` };
