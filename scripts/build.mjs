@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNative } from './build-native.mjs';
+import { copyKatexAssets } from '../webview/shared/katexAssets.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -82,6 +83,7 @@ function copyAssets() {
   }
   const uplotCss = path.join(root, 'node_modules', 'uplot', 'dist', 'uPlot.min.css');
   if (fs.existsSync(uplotCss)) fs.copyFileSync(uplotCss, path.join(cssOut, 'uPlot.min.css'));
+  copyKatexAssets(cssOut);
   const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   if (fs.existsSync(codicons)) {
     for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(cssOut, f));

@@ -54,6 +54,123 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
   }
 }
 
+/** A recorded run folder as the trainer writes it: config, status, metrics, samples. */
+function recordedRun(runId: string, steps: number, status: Record<string, unknown>): Record<string, string> {
+  const dir = `.acereason/runs/${runId}`;
+  const metrics = Array.from({ length: steps }, (_, i) => JSON.stringify({ step: i + 1, data: { 'critic/score/mean': 0.2 + 0.6 * (i / steps), 'actor/entropy': 1.5 - i / steps } })).join('\n');
+  const samples = Array.from({ length: 3 }, (_, i) => JSON.stringify({
+    step: steps - i, stage: 'math-24', promptId: `${runId.slice(-4)}-p${i}`, domain: 'math', prompt: `Problem ${i} of ${runId}: what is $${i} + 1$?`,
+    response: `</think> \\boxed{${i + 1}}`, reward: 1, extracted: String(i + 1), reference: String(i + 1), verdict: 'exactly equal', verdictState: 'correct',
+  })).join('\n');
+  return {
+    [`${dir}/config.json`]: JSON.stringify({ recipe: { name: 'demo', seed: 0, model: { layers: 2, width: 96, heads: 4 } }, phase: 'math', seed: 0, runId }),
+    [`${dir}/status.json`]: JSON.stringify({ time: new Date().toISOString(), ...status }),
+    ...(steps > 0 ? { [`${dir}/metrics.jsonl`]: `${metrics}\n`, [`${dir}/samples.jsonl`]: `${samples}\n` } : {}),
+  };
+}
+
+describe('dashboard in code-server: zoom per run, excluding a sample while the run is live', { timeout: 300_000 }, () => {
+  const FINISHED = '20261201-090000-math-aaaa';
+  const LIVE = '20261201-100000-math-bbbb';
+  const CRASHED = '20261201-080000-math-cccc';
+  let studio: Studio;
+  let writer: NodeJS.Timeout | undefined;
+
+  before(async () => {
+    studio = await Studio.launch({
+      name: 'dashboard-live', viewport: { width: 1500, height: 1000 },
+      workspaceFiles: {
+        ...recordedRun(FINISHED, 36, { status: 'finished', step: 36 }),
+        // "Live": status.json names this test's own (alive) process, and lines keep arriving below.
+        ...recordedRun(LIVE, 18, { status: 'running', step: 18, stage: 'math-24', totalSteps: 400, pid: process.pid }),
+        ...recordedRun(CRASHED, 0, { status: 'crashed', detail: 'prompt 0 has 380 tokens; the context is 128' }),
+        [`.acereason/runs/${CRASHED}/events.log`]: '2026-12-01T08:00:00.000Z INFO  run 20261201-080000-math-cccc started\n2026-12-01T08:00:01.000Z ERROR run crashed: prompt 0 has 380 tokens; the context is 128\n',
+      },
+    });
+  });
+  after(async () => {
+    if (writer) clearInterval(writer);
+    await studio?.close();
+  });
+
+  test('a zoom made on one run is gone when another run is opened', async () => {
+    await studio.capture('zoom-per-run', async () => {
+      await studio.openActivityBarView('AceReason');
+      await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: LIVE }).first().click({ timeout: 60_000 });
+      const frame = await dashboardFrame(studio);
+      await frame.locator('section.chart[data-chart="reward"][data-rows="18"]').waitFor({ state: 'attached', timeout: 30_000 });
+      assert.match((await frame.locator('#run-detail').textContent()) ?? '', new RegExp(LIVE));
+      assert.equal(await frame.locator('#run-title').textContent(), 'demo · math · 2L×96 · seed 0');
+      const over = (await frame.locator('section.chart[data-chart="reward"] .u-over').boundingBox())!;
+      await studio.page.mouse.move(over.x + over.width * 0.55, over.y + over.height / 2);
+      await studio.page.mouse.down();
+      await studio.page.mouse.move(over.x + over.width * 0.95, over.y + over.height / 2, { steps: 6 });
+      await studio.page.mouse.up();
+      await until('the zoom label to show a step range', 10_000, async () => /^steps \d+–\d+$/.test((await frame.locator('#zoom-label').textContent()) ?? '') || undefined);
+      await studio.screenshot('dashboard-zoomed');
+      // Open the other run from the Runs view.
+      await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: FINISHED }).first().click();
+      await frame.locator('section.chart[data-chart="reward"][data-rows="36"]').waitFor({ state: 'attached', timeout: 30_000 });
+      assert.equal(await frame.locator('#zoom-label').textContent(), 'all steps');
+      assert.match((await frame.locator('#run-detail').textContent()) ?? '', new RegExp(FINISHED));
+      await studio.screenshot('dashboard-other-run-unzoomed');
+    });
+  });
+
+  test('Exclude on a card while steps keep arriving excludes that card\'s prompt, after naming it', async () => {
+    await studio.capture('exclude-while-live', async () => {
+      await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: LIVE }).first().click();
+      const frame = await dashboardFrame(studio);
+      await frame.locator('article.sample', { hasText: 'bbbb-p1' }).waitFor({ state: 'visible', timeout: 30_000 });
+      const root = path.join(runsDir(studio), LIVE);
+      let step = 18;
+      writer = setInterval(() => {
+        step++;
+        fs.appendFileSync(path.join(root, 'metrics.jsonl'), JSON.stringify({ step, data: { 'critic/score/mean': 0.7, 'actor/entropy': 0.5 } }) + '\n');
+        fs.appendFileSync(path.join(root, 'samples.jsonl'), JSON.stringify({
+          step, stage: 'math-24', promptId: `live-${step}`, domain: 'math', prompt: `New problem at step ${step}`, response: '\\boxed{1}',
+          reward: 0, extracted: '1', reference: '2', verdict: '2 ≠ 1', verdictState: 'wrong',
+        }) + '\n');
+      }, 400);
+      await frame.locator('article.sample', { hasText: 'live-' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      const card = frame.locator('article.sample', { hasText: 'Problem 1 of' });
+      await card.getByRole('button', { name: 'Exclude prompt…' }).click();
+      const confirm = card.locator('.confirm');
+      await confirm.waitFor({ state: 'visible' });
+      assert.equal(await confirm.locator('.confirm-id').textContent(), 'bbbb-p1');
+      assert.match((await confirm.locator('.confirm-text').textContent()) ?? '', /Problem 1 of 20261201-100000-math-bbbb/);
+      // Steps keep arriving while the question is open; the card stays where it is.
+      const before = await card.boundingBox();
+      await studio.page.waitForTimeout(1500);
+      assert.deepEqual(await card.boundingBox(), before, 'the card did not move under the pointer');
+      await frame.locator('#samples-waiting:not([hidden])').waitFor({ state: 'visible', timeout: 10_000 });
+      await studio.screenshot('dashboard-exclude-confirm');
+      await confirm.locator('button[data-action="confirm-exclude"]').click();
+      const labels = path.join(studio.workspaceDir, '.acereason', 'labels.jsonl');
+      await until('labels.jsonl to get the decision', 15_000, () => (fs.existsSync(labels) && fs.readFileSync(labels, 'utf8').trim()) || undefined);
+      const decisions = fs.readFileSync(labels, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; decision: string });
+      assert.deepEqual(decisions.map((x) => [x.id, x.decision]), [['bbbb-p1', 'exclude']]);
+      await card.locator('.label-status.ok').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match((await card.locator('.label-status').textContent()) ?? '', /Excluded prompt bbbb-p1/);
+      clearInterval(writer);
+      writer = undefined;
+    });
+  });
+
+  test('a crashed run opens with a banner: the error and the end of its log, not "running / No data yet"', async () => {
+    await studio.capture('crashed-run', async () => {
+      await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: CRASHED }).first().click();
+      const frame = await dashboardFrame(studio);
+      await frame.locator('#crash-banner:not([hidden])').waitFor({ state: 'visible', timeout: 15_000 });
+      assert.equal(await frame.locator('#crash-detail').textContent(), 'prompt 0 has 380 tokens; the context is 128');
+      assert.match((await frame.locator('#crash-log').textContent()) ?? '', /ERROR run crashed: prompt 0 has 380 tokens/);
+      assert.match((await frame.locator('#run-status').textContent()) ?? '', /^crashed/);
+      assert.doesNotMatch((await frame.locator('#charts').textContent()) ?? '', /No data yet/);
+      await studio.screenshot('dashboard-crashed-run');
+    });
+  });
+});
+
 describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
   let studio: Studio;
   let runId = '';

@@ -64,19 +64,28 @@ describe('a sample in the dashboard: excluded inline, opened in the editor, veri
       const card = frame.locator('article.sample').filter({ hasText: PROBLEM.id }).first();
       // Inline curation: the sample's prompt excluded from the dashboard lands in labels.jsonl,
       // the file the curator, the trainer and the verl export all read.
-      await card.getByRole('button', { name: 'Exclude prompt' }).click();
+      await card.getByRole('button', { name: 'Exclude prompt…' }).click();
+      // The exclusion names its prompt and waits for a yes.
+      assert.equal(await card.locator('.confirm-id').textContent(), PROBLEM.id);
+      await card.locator('button[data-action="confirm-exclude"]').click();
       const labels = path.join(studio.workspaceDir, '.acereason', 'labels.jsonl');
       const deadline = Date.now() + 15_000;
       while (!(fs.existsSync(labels) && fs.readFileSync(labels, 'utf8').includes(PROBLEM.id)) && Date.now() < deadline) await studio.page.waitForTimeout(100);
       const decisions = fs.readFileSync(labels, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       assert.deepEqual(decisions.map((d) => [d.id, d.decision]), [[PROBLEM.id, 'exclude']]);
       await card.getByRole('button', { name: 'Open in editor' }).click();
-      // The response opens as an untitled Python document headed with the problem and the run's prompts.
+      // The response opens as a Python file under the run folder (not Untitled-1), headed with the
+      // problem and the run's prompts.
       const firstLine = studio.page.locator('.monaco-editor .view-line').first();
       await firstLine.waitFor({ state: 'visible', timeout: 30_000 });
       await studio.page.waitForFunction(() => /acereason: problem=builtin-code-sum dataset=/.test(
         document.querySelector('.monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ') ?? ''), undefined, { timeout: 30_000 });
       const lens = (text: RegExp) => studio.page.locator('.codelens-decoration a').filter({ hasText: text }).first();
+      const solutions = path.join(studio.workspaceDir, RUN, 'solutions');
+      const saved = fs.existsSync(solutions) ? fs.readdirSync(solutions) : [];
+      assert.equal(saved.length, 1, `one solution file in ${solutions}`);
+      assert.match(saved[0], /^step-00007-code-64-builtin-code-sum-[0-9a-f]{8}\.py$/);
+      assert.ok(await studio.page.locator('.tab', { hasText: saved[0] }).first().isVisible(), 'the editor tab names the file');
       await lens(/Verify against 3 tests/).waitFor({ state: 'visible', timeout: 30_000 });
       await lens(/Verify against 3 tests/).click();
       await lens(/✓ 3\/3 passed · \d+/).waitFor({ state: 'visible', timeout: 60_000 });

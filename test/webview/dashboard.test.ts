@@ -48,9 +48,10 @@ describe('dashboard webview', () => {
     assert.match(legend, /math500 \(avg@4\)/);
   });
 
-  test('the reward chart has a spread band from critic/score/min and max', async () => {
-    const labels = await d.page.$$eval('section.chart[data-chart="reward"] .u-legend .u-label', (es) => es.map((e) => e.textContent));
-    assert.deepEqual(labels.slice(1), ['score mean', 'max', 'min']);
+  test('the reward chart has no min/max band (always 0–1 with 0/1 rewards); the legend shows the smoothed mean only', async () => {
+    const labels = await d.page.$$eval('section.chart[data-chart="reward"] .u-legend .u-series', (es) =>
+      es.filter((e) => getComputedStyle(e).display !== 'none').map((e) => e.querySelector('.u-label')?.textContent));
+    assert.deepEqual(labels.slice(1), ['score mean']);
   });
 
   test('stage boundaries are drawn on every chart', async () => {
@@ -121,6 +122,8 @@ describe('dashboard webview', () => {
     const card = d.page.locator('article.sample').filter({ hasText: 'step 3' });
     await card.locator('button[data-action="open"]').click();
     await card.locator('button[data-action="exclude"]').click();
+    assert.equal((await d.posted()).filter((m) => m.type === 'label').length, 0, 'nothing is excluded before the confirmation');
+    await card.locator('button[data-action="confirm-exclude"]').click();
     const posted = await d.posted();
     const open = posted.find((m) => m.type === 'openSample');
     assert.ok(open && open.type === 'openSample');

@@ -48,6 +48,8 @@ export interface DashboardPage {
   posted(): Promise<DashboardToHost[]>;
   dialogs: string[];
   consoleErrors: string[];
+  /** Files the page asked for that dist/webview does not have (a stylesheet or font not built). */
+  missing: string[];
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function openDashboardPage(opts: { width?: number; height?: number;
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 } });
   const dialogs: string[] = [];
   const consoleErrors: string[] = [];
+  const missing: string[] = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -66,26 +69,43 @@ export async function openDashboardPage(opts: { width?: number; height?: number;
   await page.addInitScript(FAKE_VSCODE_API);
   const baseHtml = dashboardHtml({
     cspSource: ORIGIN, nonce: 'dGVzdC1ub25jZS0xMjM0NTY3OA', scriptUri: `${ORIGIN}/dashboard.js`,
-    styleUris: [`${ORIGIN}/vscode-theme.css`, `${ORIGIN}/uPlot.min.css`, `${ORIGIN}/dashboard-dashboard.css`],
+    styleUris: [`${ORIGIN}/vscode-theme.css`, `${ORIGIN}/uPlot.min.css`, `${ORIGIN}/katex/katex.min.css`, `${ORIGIN}/dashboard-dashboard.css`],
   });
   const html = opts.decimate === false ? baseHtml.replace('<body>', '<body data-decimate="off">') : baseHtml;
   await page.route(`${ORIGIN}/**`, async (route) => {
     const name = new URL(route.request().url()).pathname.slice(1);
     if (name === 'index.html') return route.fulfill({ contentType: 'text/html', body: html });
     if (name === 'vscode-theme.css') return route.fulfill({ contentType: 'text/css', body: DARK_THEME_CSS });
-    const file = distPath('webview', path.basename(name));
-    if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    const root = distPath('webview');
+    const file = path.resolve(root, name);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) {
+      missing.push(name);
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.woff2') ? 'font/woff2' : 'application/octet-stream';
     return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
   });
   await page.goto(`${ORIGIN}/index.html`);
   await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return {
-    browser, page, dialogs, consoleErrors,
+    browser, page, dialogs, consoleErrors, missing,
     post: (msg) => page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>),
     posted: () => page.evaluate(() => (window as unknown as { __posted: DashboardToHost[] }).__posted),
     close: () => browser.close(),
   };
+}
+
+/** A synthetic SFT warm-up: `steps` rows of sft/loss (decaying) and sft/lr (warm-up then cosine). */
+export function syntheticSft(steps: number): { steps: number[]; columns: Record<string, (number | null)[]> } {
+  const s: number[] = [];
+  const loss: number[] = [];
+  const lr: number[] = [];
+  for (let i = 1; i <= steps; i++) {
+    s.push(i);
+    loss.push(3 * Math.exp(-i / (steps / 4)) + 0.4 + 0.05 * Math.sin(i));
+    lr.push(i < steps / 20 ? (3e-3 * i) / (steps / 20) : 3e-3 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * i) / steps))));
+  }
+  return { steps: s, columns: { 'sft/loss': loss, 'sft/lr': lr } };
 }
 
 /** A synthetic run history: `steps` rows with reward, band, length, entropy, grad norm, throughput and held-out every 10 steps. */
@@ -95,6 +115,7 @@ export function syntheticMetrics(steps: number, start = 0): { steps: number[]; c
     'critic/score/mean': [], 'critic/score/min': [], 'critic/score/max': [],
     'response_length/mean': [], 'response_length/max': [], 'response_length/clip_ratio': [],
     'actor/entropy': [], 'actor/grad_norm': [], 'perf/throughput': [], 'val-core/math500/acc/mean@4': [],
+    'actor/pg_loss': [], 'actor/lr': [], frac_reward_zero_std: [],
   };
   for (let i = start; i < start + steps; i++) {
     const r = 0.2 + 0.6 * (1 - Math.exp(-i / (steps / 3 + 1))) + 0.05 * Math.sin(i / 7);
@@ -109,6 +130,9 @@ export function syntheticMetrics(steps: number, start = 0): { steps: number[]; c
     c['actor/grad_norm'].push(0.5 + 0.3 * Math.abs(Math.sin(i / 11)));
     c['perf/throughput'].push(1000 + 50 * Math.sin(i / 5));
     c['val-core/math500/acc/mean@4'].push(i % 10 === 0 ? r * 0.9 : null);
+    c['actor/pg_loss'].push(0.05 * Math.sin(i / 3));
+    c['actor/lr'].push(1e-3);
+    c.frac_reward_zero_std.push(Math.max(0, 0.6 - r / 2));
   }
   return { steps: s, columns: c };
 }

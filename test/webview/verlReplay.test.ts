@@ -57,7 +57,7 @@ test('charts and samples of a verl run appear in the dashboard', async () => {
   assert.ok(ids.some((t) => t.includes('math-0')), 'prompt ids come from the rollout dumps');
   assert.equal(await d.page.$$eval('article.sample img', (es) => es.length), 0, 'HTML in a response renders as text');
   const first = await d.page.$eval('article.sample', (e) => e.textContent ?? '');
-  assert.match(first, /Answer:\s*2[0-9]/, 'the boxed answer is extracted as for our own runs');
+  assert.match(first, /Extracted:\s*2[0-9]/, 'the boxed answer is extracted as for our own runs');
   assert.equal(await d.page.$eval('section.chart[data-chart="reward"]', (e) => e.getAttribute('data-stage-lines')), '1');
   const shot = path.join('test-results', 'dashboard-verl-replay.png');
   fs.mkdirSync('test-results', { recursive: true });

@@ -5,10 +5,8 @@ import type { MetricsTable } from '../../src/core/runs/metricsTable';
 
 export interface RunSeries {
   table: MetricsTable;
-  /** Keys to draw from this run; a missing key yields an all-null series. */
-  keys: string[];
-  /** Derived series computed per drawn row (mean ± std bands). */
-  derived?: { from: string; plus: string; sign: 1 | -1 }[];
+  /** Full-length columns to draw from this run (raw or smoothed); undefined yields an all-null series. */
+  columns: (Float64Array | undefined)[];
 }
 
 export type PlotColumns = [number[], ...(number | null)[][]];
@@ -30,8 +28,7 @@ export function buildPlotData(runs: RunSeries[], xMin: number, xMax: number, buc
     const steps = run.table.steps;
     const [lo, hi] = visibleRange(steps, xMin, xMax);
     visibleRows += hi - lo;
-    const cols = run.keys.map((k) => run.table.column(k));
-    const present = cols.filter((c): c is Float64Array => !!c);
+    const present = run.columns.filter((c): c is Float64Array => !!c);
     let idx: ArrayLike<number>;
     if (decimate) idx = minMaxIndices(present, lo, hi, buckets);
     else {
@@ -41,7 +38,7 @@ export function buildPlotData(runs: RunSeries[], xMin: number, xMax: number, buc
     }
     const xs = new Array<number>(idx.length);
     for (let i = 0; i < idx.length; i++) xs[i] = steps[idx[i]];
-    const ys = cols.map((c) => {
+    const ys = run.columns.map((c) => {
       const out = new Array<number | null>(idx.length);
       for (let i = 0; i < idx.length; i++) {
         const v = c ? c[idx[i]] : NaN;
@@ -49,17 +46,6 @@ export function buildPlotData(runs: RunSeries[], xMin: number, xMax: number, buc
       }
       return out;
     });
-    for (const d of run.derived ?? []) {
-      const base = run.table.column(d.from);
-      const spread = run.table.column(d.plus);
-      const out = new Array<number | null>(idx.length);
-      for (let i = 0; i < idx.length; i++) {
-        const b = base ? base[idx[i]] : NaN;
-        const s = spread ? spread[idx[i]] : NaN;
-        out[i] = Number.isNaN(b) || Number.isNaN(s) ? null : b + d.sign * s;
-      }
-      ys.push(out);
-    }
     perRun.push({ xs, ys });
   }
   if (perRun.length === 1) return { data: [perRun[0].xs, ...perRun[0].ys], visibleRows };

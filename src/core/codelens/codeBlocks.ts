@@ -1,7 +1,7 @@
 // Where the code to verify is in a solution document: the whole file for .py/.js, or each fenced
-// Python/JavaScript block of a Markdown document (only after `</think>` when the text has one, as
-// the recipe's reward does).
-import { languageOfFence } from '../reward/code/extract';
+// Python/JavaScript block of a Markdown document, found by the grader's own extractor (only after
+// `</think>`, only complete fences).
+import { fencedBlocks, languageOfFence } from '../reward/code/extract';
 
 export type SolutionLanguage = 'python' | 'javascript';
 
@@ -31,30 +31,12 @@ export function wholeFileBlock(text: string, language: SolutionLanguage): CodeBl
   return { startLine: Math.min(1, lines.length - 1), endLine: Math.max(0, lines.length - 1), language, code: text };
 }
 
-const OPEN = /^[ \t]*(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
-
-/** Fenced code blocks in a Markdown text that the sandbox can run. */
+/** Fenced code blocks in a Markdown text that the sandbox can run: the grader's rule (`fencedBlocks`). */
 export function markdownCodeBlocks(text: string): CodeBlock[] {
-  const lines = text.split(/\r?\n/);
-  let from = 0;
-  let thinkEnd = -1;
-  lines.forEach((l, i) => { if (l.includes('</think>')) thinkEnd = i; });
-  if (thinkEnd >= 0) from = thinkEnd;
-  else if (lines.some((l) => l.includes('<think>'))) return [];
   const blocks: CodeBlock[] = [];
-  for (let i = from; i < lines.length; i++) {
-    const open = OPEN.exec(lines[i]);
-    if (!open) continue;
-    const fence = open[1];
-    const closeRe = new RegExp(`^[ \\t]*${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
-    let j = i + 1;
-    while (j < lines.length && !closeRe.test(lines[j])) j++;
-    if (j >= lines.length) break; // an unclosed fence is not a complete answer
-    const language = languageOfFence(open[2].toLowerCase());
-    if (language && j > i + 1) {
-      blocks.push({ startLine: i + 1, endLine: j - 1, language, code: lines.slice(i + 1, j).join('\n') });
-    }
-    i = j;
+  for (const b of fencedBlocks(text)) {
+    const language = languageOfFence(b.lang);
+    if (language && b.closeLine > b.startLine) blocks.push({ startLine: b.startLine, endLine: b.closeLine - 1, language, code: b.code });
   }
   return blocks;
 }

@@ -2,7 +2,11 @@
 //   # acereason: problem=<id> dataset=<path>        (Python, Markdown)
 //   // acereason: problem=<id> dataset=<path>       (JavaScript)
 //   <!-- acereason: problem=<id> dataset=<path> --> (Markdown, invisible when rendered)
-// Values may be double-quoted ("a path with spaces"), with \" and \\ escapes inside the quotes.
+// Values may be double-quoted ("a path with spaces"); inside quotes \" is a quote, \\ a backslash and
+// \> a '>'; any other backslash is itself (so a hand-written "C:\My Files\set.jsonl" means what it says).
+// `formatSolutionHeader` is the only writer and `parseSolutionHeader` the only reader: the dashboard's
+// sample documents and the CodeLens meet here.
+import { UserError } from '../util/userError';
 
 export interface SolutionHeader {
   problemId: string;
@@ -17,6 +21,8 @@ export type HeaderParse =
 
 const PREFIX = /^\s*(?:#|\/\/|<!--)\s*acereason:\s*(.*?)\s*(?:-->)?\s*$/i;
 const KNOWN = new Set(['problem', 'dataset']);
+/** Characters a backslash escapes inside quotes (`>` so that `--\>` can stand in an HTML comment). */
+const ESCAPED = new Set(['"', '\\', '>']);
 
 export function parseSolutionHeader(firstLine: string): HeaderParse {
   const m = PREFIX.exec(firstLine.replace(/^\uFEFF/, ''));
@@ -37,7 +43,7 @@ export function parseSolutionHeader(firstLine: string): HeaderParse {
       let closed = false;
       while (i < body.length) {
         const c = body[i];
-        if (c === '\\' && i + 1 < body.length) { value += body[i + 1]; i += 2; continue; }
+        if (c === '\\' && ESCAPED.has(body[i + 1])) { value += body[i + 1]; i += 2; continue; }
         if (c === '"') { closed = true; i++; break; }
         value += c;
         i++;
@@ -59,8 +65,21 @@ export function parseSolutionHeader(firstLine: string): HeaderParse {
   return { kind: 'ok', header: { problemId, dataset } };
 }
 
-/** The header line for a problem, quoting values that need it (the dashboard writes these). */
-export function formatSolutionHeader(h: SolutionHeader, comment: '#' | '//' = '#'): string {
-  const q = (v: string) => (/[\s"\\]/.test(v) || v === '' ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : v);
-  return `${comment} acereason: problem=${q(h.problemId)} dataset=${q(h.dataset)}`;
+export type HeaderComment = '#' | '//' | '<!--';
+
+/**
+ * The header line for a problem (the dashboard writes these), quoting values that need it. In the
+ * HTML-comment form a `-->` inside a value is written `--\>`, so it cannot end the comment early.
+ */
+export function formatSolutionHeader(h: SolutionHeader, comment: HeaderComment = '#'): string {
+  for (const [field, v] of [['problem', h.problemId], ['dataset', h.dataset]] as const) {
+    if (/[\r\n]/.test(v)) throw new UserError(`a ${field} with a line break cannot go in a one-line acereason header: ${JSON.stringify(v.slice(0, 200))}`);
+  }
+  const q = (v: string) => {
+    if (!/[\s"\\]|-->/.test(v) && v !== '') return v;
+    const escaped = v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    return `"${comment === '<!--' ? escaped.replace(/-->/g, '--\\>') : escaped}"`;
+  };
+  const body = `acereason: problem=${q(h.problemId)} dataset=${q(h.dataset)}`;
+  return comment === '<!--' ? `<!-- ${body} -->` : `${comment} ${body}`;
 }

@@ -15,6 +15,8 @@ export const METRIC = {
   gradNorm: 'actor/grad_norm',
   lr: 'actor/lr',
   fracRewardZeroStd: 'frac_reward_zero_std',
+  /** The same ratio under the name some verl versions log it. */
+  criticFracRewardZeroStd: 'critic/frac_reward_zero_std',
   timingGen: 'timing_s/gen',
   timingReward: 'timing_s/reward',
   timingUpdateActor: 'timing_s/update_actor',
@@ -22,6 +24,17 @@ export const METRIC = {
   throughput: 'perf/throughput',
   totalNumTokens: 'perf/total_num_tokens',
   globalStep: 'training/global_step',
+} as const;
+
+/**
+ * The SFT warm-up's metrics, one line per SFT step in <run>/sft-metrics.jsonl (verl's file-logger
+ * shape, `step` = SFT step 1…N): the dashboard charts them while RL has not started.
+ */
+export const SFT_METRIC = {
+  loss: 'sft/loss',
+  lr: 'sft/lr',
+  gradNorm: 'sft/grad_norm',
+  throughput: 'sft/throughput',
 } as const;
 
 /** `val-core/<source>/acc/mean@k` — held-out pass@1 as the mean over k samples per problem. */

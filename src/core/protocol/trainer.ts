@@ -1,5 +1,8 @@
 // The trainer ⇄ extension-host protocol: one discriminated union per direction, each validated at
-// run time (zod). A message that fails validation is logged and dropped, never trusted.
+// run time (zod). A message that fails validation is logged and dropped, never trusted. The run folder
+// is the record of a run (metrics.jsonl, samples.jsonl, status.json): what a run logged is read from
+// there, by the dashboard as by any other reader; these messages say whether the trainer is alive and
+// what it is doing, for the supervisor, the status bar and the CLI.
 import { z } from 'zod';
 
 const finite = z.number().finite();
@@ -24,6 +27,8 @@ export const SampleRecord = z.object({
   reward: finite,
   /** Math: the extracted answer. Code: null. */
   extracted: z.string().max(10_000).nullable().optional(),
+  /** Math: the reference (gold) answer the extracted one was compared with. */
+  reference: z.string().max(10_000).optional(),
   /** Human-readable verdict: the verifier's reason, or per-test statuses. */
   verdict: z.string().max(20_000),
   tests: z.array(z.object({ status: z.string().max(16), timeMs: finite.optional() })).max(1000).optional(),
@@ -51,7 +56,6 @@ export const TrainerMessage = z.discriminatedUnion('type', [
     etaSeconds: finite.nullable(), phase: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('metrics'), runId: z.string().max(200), step: z.number().int().nonnegative(), data: metricData }),
-  z.object({ type: z.literal('sample'), runId: z.string().max(200), sample: SampleRecord }),
   z.object({ type: z.literal('stage'), runId: z.string().max(200), stage: z.string().max(200), stageIndex: z.number().int().nonnegative(), startStep: z.number().int().nonnegative() }),
   z.object({ type: z.literal('error'), message: z.string().max(20_000), fatal: z.boolean() }),
 ]);

@@ -2,21 +2,20 @@
 // else that needs the exact rewards the embedded trainer uses.
 //   POST /verify/math   body: JSON array of {"gold", "response"|"pred", and optionally "extract",
 //                       "precision", "strict", "allow_set_relation"} → array of {"correct","state","extracted","reason"}
-//   POST /verify/code   body: JSON array of the `verify code` line objects → array of {"passed","reward","partial","tests"}
+//   POST /verify/code   body: JSON array of the `verify code` line objects → array of {"passed","reward","tests"} ("partial" only with partial credit)
 //   POST /run_code      SandboxFusion's API (verl's reward_model.sandbox_fusion.url), GET /v1/ping
 //   GET  /health        which interpreter and isolation the sandbox uses
 // A bad item yields {"error", "index"} in its place; the others are graded. Loopback by default; when a
 // token is set, every request must carry it in X-AceReason-Token.
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodeSandbox, createRunCodeHandler } from './code';
 import { codeJobResult, noCodeResult, parseCodeJob } from './code/job';
 import { MathVerifierPool } from './math';
 import { gradeMathJob, mathJobResult, parseMathJob } from './math/job';
-import { HttpError, readJsonBody, sendJson } from '../util/http';
+import { authorize, HttpError, limitRequestTime, readJsonBody, sendHttpError, sendJson } from '../util/http';
 
-export const TOKEN_HEADER = 'x-acereason-token';
+export { TOKEN_HEADER } from '../util/http';
 
 export interface RewardServiceOptions {
   host?: string;
@@ -40,13 +39,6 @@ export interface RewardService {
   /** Base URL, e.g. http://127.0.0.1:8321 */
   url: string;
   close(): Promise<void>;
-}
-
-function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = crypto.createHash('sha256').update(expected).digest();
-  const b = crypto.createHash('sha256').update(given).digest();
-  return crypto.timingSafeEqual(a, b);
 }
 
 export async function startRewardService(opts: RewardServiceOptions): Promise<RewardService> {
@@ -83,11 +75,7 @@ export async function startRewardService(opts: RewardServiceOptions): Promise<Re
   const routes: Record<string, (body: unknown) => Promise<unknown>> = { '/verify/math': verifyMath, '/verify/code': verifyCode };
 
   const server = http.createServer((req, res) => {
-    if (opts.token && !tokenMatches(opts.token, req.headers[TOKEN_HEADER])) {
-      sendJson(res, 401, { detail: `missing or wrong ${TOKEN_HEADER} header` });
-      req.resume();
-      return;
-    }
+    if (!authorize(req, res, opts.token)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && req.method === 'GET') {
       // info() starts a sandbox worker to ask it: await it, or the Promise is serialised as {}.
@@ -118,10 +106,10 @@ export async function startRewardService(opts: RewardServiceOptions): Promise<Re
         sendJson(res, 200, out);
         opts.log?.(`${path} ${(out as unknown[]).length} items in ${Date.now() - t0} ms`);
       })
-      .catch((e) => sendJson(res, e instanceof HttpError ? e.status : 500, { detail: (e as Error).message }, e instanceof HttpError && e.status === 413 ? { Connection: 'close' } : {}))
+      .catch((e) => sendHttpError(res, e))
       .finally(() => { pending--; });
   });
-  server.requestTimeout = 30 * 60 * 1000;
+  limitRequestTime(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });

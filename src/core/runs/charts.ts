@@ -1,7 +1,8 @@
 // Which metrics the dashboard draws and how they group into charts. Shared by the host (which only
 // ships these columns to the webview) and the webview (which lays the charts out), so both agree.
-// Pure data: no DOM, no node.
-import { METRIC } from '../protocol/metrics';
+// Pure data: no DOM, no node. One more chart is one more entry here.
+import type { MetricsTableName } from '../protocol/dashboard';
+import { METRIC, SFT_METRIC } from '../protocol/metrics';
 
 export interface SeriesSpec {
   key: string;
@@ -13,45 +14,54 @@ export interface SeriesSpec {
 export interface ChartSpec {
   id: string;
   title: string;
+  /** Title of the y axis (and of the right-hand axis when a series uses it). */
+  yLabel: string;
+  rightLabel?: string;
+  /** Which of a run's metric files: RL steps (default) or SFT warm-up steps (its own step axis). */
+  table?: MetricsTableName;
   /** Fixed series; `dynamic` charts add one series per matching metric key as keys appear. */
   series: SeriesSpec[];
   dynamic?: RegExp;
-  /** Spread band around series[0]: min/max keys, or a std key (mean ± std). */
-  band?: { min: string; max: string } | { std: string };
   /** Fixed y range (held-out accuracy is always in [0, 1]). */
   yRange?: [number, number];
   /** Y range shown at least, widened when the data goes beyond it (a reward stuck at 0 still gets a [0, 1] axis). */
   softYRange?: [number, number];
+  /** Log-scale y (a learning rate schedule spans decades). */
+  logY?: boolean;
 }
 
 /** `val-core/<source>/<var>/mean@k` — verl's held-out pass@1 (avg@k) per data source. */
 export const VAL_CORE_PATTERN = /^val-core\/(.+)\/([^/]+)\/mean@(\d+)$/;
 
+// No min/max band around the reward: with 0/1 rewards min and max are 0 and 1 at every step, a band
+// that says nothing. The smoothing slider is what tames a noisy mean.
 export const CHARTS: readonly ChartSpec[] = [
+  { id: 'reward', title: 'Reward (critic/score/mean)', yLabel: 'mean reward', series: [{ key: METRIC.scoreMean, label: 'score mean' }], softYRange: [0, 1] },
+  { id: 'heldout', title: 'Held-out pass@1 (val-core)', yLabel: 'pass@1', series: [], dynamic: VAL_CORE_PATTERN, yRange: [0, 1] },
   {
-    id: 'reward', title: 'Reward (critic/score/mean)',
-    series: [{ key: METRIC.scoreMean, label: 'score mean' }],
-    band: { min: METRIC.scoreMin, max: METRIC.scoreMax },
-    softYRange: [0, 1],
-  },
-  { id: 'heldout', title: 'Held-out pass@1 (val-core)', series: [], dynamic: VAL_CORE_PATTERN, yRange: [0, 1] },
-  {
-    id: 'length', title: 'Response length',
+    id: 'length', title: 'Response length', yLabel: 'tokens', rightLabel: 'clip ratio',
     series: [
       { key: METRIC.responseLengthMean, label: 'mean' },
       { key: METRIC.responseLengthMax, label: 'max' },
       { key: METRIC.responseLengthClipRatio, label: 'clip ratio', rightAxis: true },
     ],
   },
-  { id: 'entropy', title: 'Entropy (actor/entropy)', series: [{ key: METRIC.entropy, label: 'entropy' }] },
-  { id: 'gradnorm', title: 'Gradient norm (actor/grad_norm)', series: [{ key: METRIC.gradNorm, label: 'grad norm' }] },
-  { id: 'throughput', title: 'Throughput (perf/throughput, tokens/s)', series: [{ key: METRIC.throughput, label: 'tokens/s' }] },
+  {
+    id: 'zerostd', title: 'Groups with all-equal rewards (frac_reward_zero_std)', yLabel: 'fraction of groups', yRange: [0, 1],
+    series: [{ key: METRIC.fracRewardZeroStd, label: 'zero-std groups' }, { key: METRIC.criticFracRewardZeroStd, label: 'zero-std groups' }],
+  },
+  { id: 'pgloss', title: 'Policy loss (actor/pg_loss)', yLabel: 'loss', series: [{ key: METRIC.pgLoss, label: 'pg loss' }] },
+  { id: 'entropy', title: 'Entropy (actor/entropy)', yLabel: 'nats per token', series: [{ key: METRIC.entropy, label: 'entropy' }] },
+  { id: 'gradnorm', title: 'Gradient norm (actor/grad_norm)', yLabel: 'L2 norm', series: [{ key: METRIC.gradNorm, label: 'grad norm' }] },
+  { id: 'lr', title: 'Learning rate (actor/lr)', yLabel: 'learning rate', series: [{ key: METRIC.lr, label: 'lr' }] },
+  { id: 'throughput', title: 'Throughput (perf/throughput)', yLabel: 'tokens/s', series: [{ key: METRIC.throughput, label: 'tokens/s' }] },
+  {
+    id: 'sft', title: 'SFT warm-up loss (sft/loss)', yLabel: 'cross-entropy', rightLabel: 'learning rate', table: 'sft',
+    series: [{ key: SFT_METRIC.loss, label: 'SFT loss' }, { key: SFT_METRIC.lr, label: 'SFT lr', rightAxis: true }],
+  },
 ];
 
-const FIXED_KEYS = new Set<string>([METRIC.scoreStd, ...CHARTS.flatMap((c) => [
-  ...c.series.map((s) => s.key),
-  ...(c.band ? ('std' in c.band ? [c.band.std] : [c.band.min, c.band.max]) : []),
-])]);
+const FIXED_KEYS = new Set<string>(CHARTS.flatMap((c) => c.series.map((s) => s.key)));
 
 /** True for a metric some chart draws; other keys are not kept, so 100k steps stay small. */
 export function isChartedMetric(key: string): boolean {

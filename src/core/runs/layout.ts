@@ -1,6 +1,7 @@
 // A run on disk is the source of truth; the UI only renders it (see DESIGN.md).
 //   <workspace>/.acereason/labels.jsonl
-//   <workspace>/.acereason/runs/<run-id>/{config.json,metrics.jsonl,samples.jsonl,events.log,status.json,checkpoints/<step>/}
+//   <workspace>/.acereason/runs/<run-id>/{config.json,metrics.jsonl,sft-metrics.jsonl,samples.jsonl,events.log,status.json,
+//                                          checkpoints/<step>/,solutions/}
 import path from 'node:path';
 
 export const ACEREASON_DIR = '.acereason';
@@ -19,12 +20,16 @@ export interface RunPaths {
   dir: string;
   config: string;
   metrics: string;
+  /** The SFT warm-up's metrics (verl file-logger shape; `step` counts SFT steps, keys `sft/*`). */
+  sftMetrics: string;
   samples: string;
   events: string;
   status: string;
   checkpoints: string;
   reportHtml: string;
   reportMd: string;
+  /** Sampled responses the user opened from the dashboard, as files (`solutions/step-…`). */
+  solutions: string;
 }
 
 export function runPaths(runsDir: string, runId: string): RunPaths {
@@ -33,12 +38,14 @@ export function runPaths(runsDir: string, runId: string): RunPaths {
     dir,
     config: path.join(dir, 'config.json'),
     metrics: path.join(dir, 'metrics.jsonl'),
+    sftMetrics: path.join(dir, 'sft-metrics.jsonl'),
     samples: path.join(dir, 'samples.jsonl'),
     events: path.join(dir, 'events.log'),
     status: path.join(dir, 'status.json'),
     checkpoints: path.join(dir, 'checkpoints'),
     reportHtml: path.join(dir, 'report.html'),
     reportMd: path.join(dir, 'report.md'),
+    solutions: path.join(dir, 'solutions'),
   };
 }
 

@@ -2,7 +2,7 @@
 // line into a MetricsTable. Bad lines are reported with file and line number and skipped.
 import { isChartedMetric } from './charts';
 import { JsonlTail } from './jsonlTail';
-import { MetricsTable } from './metricsTable';
+import { MetricsTable, type ColumnarMetrics } from './metricsTable';
 import { parseMetricsLine } from './verlJsonl';
 import type { MetricsLine } from '../protocol/metrics';
 
@@ -13,8 +13,14 @@ export interface BadLine {
 }
 
 export interface MetricsUpdate {
-  /** The new lines (only charted keys kept), in file order. */
+  /** The new lines as read (every key), in file order. */
   lines: MetricsLine[];
+  /**
+   * The table rows these lines produced, in the very shape (and with the very keys) of a snapshot:
+   * from the first row they touched (a resumed run re-logging earlier steps cuts the table there) to
+   * the end. Undefined when nothing was appended.
+   */
+  appended?: ColumnarMetrics;
   /** The file was replaced or truncated: the table was cleared before these lines. */
   restarted: boolean;
   badLines: BadLine[];
@@ -34,6 +40,7 @@ export class MetricsFile {
     const { lines, restarted } = this.tail.read();
     if (restarted) this.table.clear();
     const out: MetricsUpdate = { lines: [], restarted, badLines: [] };
+    let firstRow = Infinity;
     for (const l of lines) {
       const parsed = parseMetricsLine(l.text);
       if (!parsed.ok) {
@@ -41,8 +48,10 @@ export class MetricsFile {
         continue;
       }
       this.table.append(parsed.value);
+      firstRow = Math.min(firstRow, this.table.length - 1);
       out.lines.push(parsed.value);
     }
+    if (out.lines.length) out.appended = this.table.toColumnar(firstRow);
     return out;
   }
 }

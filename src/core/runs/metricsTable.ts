@@ -16,11 +16,17 @@ export class MetricsTable {
   private stepsBuf = new Float64Array(256);
   private readonly cols = new Map<string, Float64Array>();
   private rows = 0;
+  private changes = 0;
 
   constructor(private readonly keep: (key: string) => boolean = () => true) {}
 
   get length(): number {
     return this.rows;
+  }
+
+  /** Grows with every change to the table: what a cache of values derived from it is keyed on. */
+  get version(): number {
+    return this.changes;
   }
 
   get steps(): Float64Array {
@@ -53,6 +59,7 @@ export class MetricsTable {
   }
 
   append(line: MetricsLine): void {
+    this.changes++;
     const last = this.lastStep();
     if (last !== undefined && line.step <= last) this.truncateFrom(line.step);
     this.ensureCapacity(this.rows + 1);
@@ -98,6 +105,7 @@ export class MetricsTable {
   }
 
   clear(): void {
+    this.changes++;
     this.rows = 0;
     this.cols.clear();
   }

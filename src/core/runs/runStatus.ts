@@ -12,6 +12,9 @@ export const StatusFile = z.object({
   pid: z.number().int().optional(),
   stage: z.string().max(200).optional(),
   step: z.number().int().nonnegative().optional(),
+  /** Steps the whole plan has, and the trainer's estimate of the time left (null: not known yet). */
+  totalSteps: z.number().int().nonnegative().optional(),
+  etaSeconds: z.number().finite().nullable().optional(),
   stages: z.array(z.object({ name: z.string().max(200), startStep: z.number().int().nonnegative() })).max(1000).optional(),
 }).passthrough();
 export type StatusFile = z.infer<typeof StatusFile>;

@@ -36,3 +36,16 @@ export class StageTracker {
     this.marks = [];
   }
 }
+
+/**
+ * Samples of held-out evaluations carry `before-rl` / `after-<stage>` as their stage: those are
+ * moments, not stages, and mark no boundary.
+ */
+export function isEvaluationLabel(name: string): boolean {
+  return /^(before|after)-/.test(name);
+}
+
+/** Stage starts learned from sampled responses (first step seen per training stage). */
+export function stageMarksOfSamples(samples: readonly { stage: string; step: number }[]): StageMark[] {
+  return samples.filter((s) => !isEvaluationLabel(s.stage)).map((s) => ({ name: s.stage, startStep: s.step }));
+}

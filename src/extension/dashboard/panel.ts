@@ -1,6 +1,8 @@
-// Host side of the dashboard webview panel (GitLens-style): one panel, fed from run folders on disk.
-// Feeds are polled twice a second; what arrives while the panel is hidden is buffered here and
-// replayed on show, and a (re)loaded page gets a full snapshot when it says 'ready'.
+// Host side of the dashboard webview panel (GitLens-style): one panel, fed from run folders on disk
+// only — the run folder is the source of truth, so a CLI run looks like an extension run and the
+// header, charts and samples can never disagree. Feeds are polled twice a second; what arrives while
+// the panel is hidden is buffered here and replayed on show, and a (re)loaded page gets a full
+// snapshot when it says 'ready'.
 import * as vscode from 'vscode';
 import { VisibilityBuffer } from './visibilityBuffer';
 import { newNonce } from '../webviewPage';
@@ -8,13 +10,11 @@ import path from 'node:path';
 import {
   parseDashboardToHost, type DashboardSource, type DashboardState, type DashboardToHost, type HostToDashboard,
 } from '../../core/protocol/dashboard';
-import type { TrainerMessage } from '../../core/protocol/trainer';
 import { appendLabel } from '../../core/labels/store';
 import { labelsFile, runPaths } from '../../core/runs/layout';
 import { RunFeed, sourceKey } from '../../core/runs/runFeed';
 import { listRunIds } from '../../core/runs/runSummary';
 import type { Services } from '../extension';
-import type { TrainerExit } from '../trainerProcess';
 import { runsDir, workspaceDir } from '../settings';
 import { dashboardHtml } from './html';
 import { openSampleDocument } from './sampleDocument';
@@ -54,8 +54,6 @@ export class DashboardPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       panel.onDidChangeViewState(() => this.onViewState()),
       panel.onDidDispose(() => this.dispose()),
-      s.supervisor.onMessage((m) => this.onTrainerMessage(m)),
-      s.supervisor.onExit((exit) => this.onTrainerExit(exit)),
     );
     for (const f of this.feeds) f.poll();
     this.timer = setInterval(() => this.pollFeeds(), POLL_MS);
@@ -95,7 +93,7 @@ export class DashboardPanel implements vscode.Disposable {
     const asset = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', 'webview', f)).toString();
     return dashboardHtml({
       cspSource: w.cspSource, nonce: newNonce(),
-      scriptUri: asset('dashboard.js'), styleUris: [asset('uPlot.min.css'), asset('dashboard-dashboard.css')],
+      scriptUri: asset('dashboard.js'), styleUris: [asset('uPlot.min.css'), asset('katex/katex.min.css'), asset('dashboard-dashboard.css')],
     });
   }
 
@@ -118,8 +116,10 @@ export class DashboardPanel implements vscode.Disposable {
     for (const f of this.feeds) {
       const snap = f.snapshot();
       for (const chunk of snap.metrics) this.post({ type: 'metrics', key: f.key, metrics: chunk });
+      for (const chunk of snap.sftMetrics) this.post({ type: 'metrics', key: f.key, metrics: chunk, table: 'sft' });
       if (snap.stages.length) this.post({ type: 'stages', key: f.key, stages: snap.stages });
       if (snap.samples.length) this.post({ type: 'samples', key: f.key, samples: snap.samples, replace: true });
+      if (snap.progress) this.post({ type: 'progress', key: f.key, ...snap.progress });
     }
   }
 
@@ -128,9 +128,10 @@ export class DashboardPanel implements vscode.Disposable {
       const d = f.poll();
       if (d.restarted) { this.sendSnapshot(); return; }
       if (d.metrics) this.post({ type: 'metrics', key: f.key, metrics: d.metrics });
+      if (d.sftMetrics) this.post({ type: 'metrics', key: f.key, metrics: d.sftMetrics, table: 'sft' });
       if (d.stages) this.post({ type: 'stages', key: f.key, stages: d.stages });
       if (d.samples.length) this.post({ type: 'samples', key: f.key, samples: d.samples });
-      if (d.status) this.post({ type: 'progress', key: f.key, status: d.status.status, stage: d.status.stage, step: d.status.step });
+      if (d.progress) this.post({ type: 'progress', key: f.key, ...d.progress });
       for (const b of d.badLines) {
         const id = `${b.file}:${b.line}`;
         if (this.reportedBadLines.has(id)) continue;
@@ -139,27 +140,6 @@ export class DashboardPanel implements vscode.Disposable {
         if (this.reportedBadLines.size === 1) this.post({ type: 'notice', level: 'warn', message: `Skipped ${b.file} line ${b.line}: ${b.error} (more in the AceReason output)` });
       }
     }
-  }
-
-  private onTrainerMessage(m: TrainerMessage): void {
-    if (!('runId' in m)) return;
-    const run = this.s.supervisor.activeRun;
-    if (!run || run.runId !== m.runId) return;
-    const key = path.join(run.runsDir, run.runId);
-    const feed = this.feeds.find((f) => f.key === key);
-    if (!feed) return;
-    if (m.type === 'stage' && feed.addStage(m.stage, m.startStep)) this.post({ type: 'stages', key, stages: [...feed.stages.all] });
-    else if (m.type === 'progress') {
-      this.post({ type: 'progress', key, status: 'running', stage: m.stage, step: m.step, totalSteps: m.totalSteps, etaSeconds: m.etaSeconds });
-    } else if (m.type === 'status') this.post({ type: 'progress', key, status: m.status });
-  }
-
-  /** A killed trainer writes no final status.json: say so for the run it was training. */
-  private onTrainerExit(exit: TrainerExit): void {
-    const run = this.s.supervisor.activeRun;
-    if (!exit.unexpected || !run) return;
-    const key = path.join(run.runsDir, run.runId);
-    if (this.feeds.some((f) => f.key === key)) this.post({ type: 'progress', key, status: 'crashed' });
   }
 
   private onViewState(): void {
@@ -187,15 +167,18 @@ export class DashboardPanel implements vscode.Disposable {
         return;
       case 'openSample': {
         const feed = this.feeds.find((f) => f.key === msg.key);
-        const config = feed?.source.kind === 'run' ? runPaths(feed.source.runsDir, feed.source.runId).config : undefined;
-        await openSampleDocument(msg.sample, config);
+        const run = feed?.source.kind === 'run' ? runPaths(feed.source.runsDir, feed.source.runId) : undefined;
+        const file = await openSampleDocument(msg.sample, run);
+        if (file) this.s.output.appendLine(`[dashboard] opened ${file}`);
         return;
       }
       case 'label': {
         const file = labelsFile(workspaceDir(this.s.context));
         try {
           appendLabel(file, { id: msg.promptId, decision: msg.decision, note: msg.note, by: 'dashboard' });
-          this.post({ type: 'labelResult', requestId: msg.requestId, ok: true, message: `${msg.decision === 'exclude' ? 'Excluded' : 'Flagged'} prompt ${msg.promptId} (${file}).` });
+          this.post({ type: 'labelResult', requestId: msg.requestId, ok: true, message: msg.decision === 'exclude'
+            ? `Excluded prompt ${msg.promptId} (${file}); a running trainer skips it from its next prompt draw.`
+            : `Flagged prompt ${msg.promptId} (${file}).` });
         } catch (e) {
           this.post({ type: 'labelResult', requestId: msg.requestId, ok: false, message: `Could not write ${file}: ${(e as Error).message}` });
         }
@@ -213,8 +196,12 @@ export class DashboardPanel implements vscode.Disposable {
   private async pickCompare(): Promise<void> {
     const dir = runsDir(this.s.context);
     const shown = new Set(this.feeds.map((f) => f.key));
-    const items = listRunIds(dir).filter((id) => !shown.has(path.join(dir, id))).map((id) => ({ label: id, runId: id }));
-    const fileItem = { label: '$(file) A metrics JSONL file…', runId: '' };
+    // Runs are offered by what they are (recipe · model · seed), with the id beside it.
+    const items = listRunIds(dir).filter((id) => !shown.has(path.join(dir, id))).map((id) => {
+      const info = new RunFeed({ kind: 'run', runsDir: dir, runId: id }).info('compare');
+      return { label: info.label, description: info.label === id ? undefined : id, runId: id };
+    });
+    const fileItem = { label: '$(file) A metrics JSONL file…', description: undefined as string | undefined, runId: '' };
     const picked = await vscode.window.showQuickPick([...items, fileItem], { canPickMany: true, title: 'Overlay the curves of these runs' });
     if (!picked?.length) return;
     const added: DashboardSource[] = picked.filter((p) => p.runId).map((p) => ({ kind: 'run', runsDir: dir, runId: p.runId }));

@@ -1,17 +1,13 @@
-// The text of a sample opened as an editor document (no vscode import, so it is unit-tested). A
-// code sample becomes a Python document whose first line is the header the verification CodeLens
-// looks for:
+// The text of a sample opened as an editor document, and where under the run folder it is saved (no
+// vscode import, so it is unit-tested). A code sample becomes a Python file whose code is exactly what
+// the grader ran (core's extractor) under the header the verification CodeLens reads (core's writer):
 //   # acereason: problem=<promptId> dataset=<dataset path or builtin:<recipe>>
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatSolutionHeader } from '../../core/codelens/header';
 import type { SampleRecord } from '../../core/protocol/trainer';
-
-/** The last fenced code block after the reasoning (`</think>`), or undefined. */
-export function extractCode(response: string): string | undefined {
-  const afterThink = response.includes('</think>') ? response.slice(response.lastIndexOf('</think>') + 8) : response;
-  const fences = [...afterThink.matchAll(/```[A-Za-z0-9_+-]*[^\S\n]*\n([\s\S]*?)```/g)];
-  return fences.length ? fences[fences.length - 1][1] : undefined;
-}
+import { answerStart, extractCode } from '../../core/reward/code/extract';
 
 /**
  * The dataset a run trained on, from its config.json: `dataset`, else the resolved recipe's file
@@ -38,25 +34,43 @@ export function runDataset(configFile: string | undefined, domain: 'math' | 'cod
   return 'builtin:demo';
 }
 
-/** Header tokens are space-separated: keep ids and paths on one line without spaces breaking them. */
-function headerToken(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/ /g, '%20');
+/** Why the grader ran no code for this response (undefined when it found a block). */
+export function noCodeReason(response: string): string | undefined {
+  if (extractCode(response) !== null) return undefined;
+  return answerStart(response) === null
+    ? 'the response never closed its <think>, so it has no answer'
+    : 'the response has no complete fenced code block after </think>';
 }
 
 export function sampleDocumentText(sample: SampleRecord, dataset: string): { language: string; content: string } {
+  const header = { problemId: sample.promptId, dataset };
   if (sample.domain === 'code') {
-    const code = extractCode(sample.response) ?? sample.response;
-    return {
-      language: 'python',
-      content: `# acereason: problem=${headerToken(sample.promptId)} dataset=${headerToken(dataset)}\n${code.endsWith('\n') ? code : `${code}\n`}`,
-    };
+    const code = extractCode(sample.response);
+    const body = code !== null
+      ? code
+      : [`# The grader ran no code: ${noCodeReason(sample.response)}. The response, as comments:`,
+        ...sample.response.split(/\r?\n/).map((l) => `# ${l}`)].join('\n');
+    return { language: 'python', content: `${formatSolutionHeader(header, '#')}\n${body.endsWith('\n') ? body : `${body}\n`}` };
   }
   const answer = sample.extracted ?? '(none extracted)';
+  const reference = sample.reference !== undefined ? ` · reference answer: \`${sample.reference.replace(/`/g, "'")}\`` : '';
   return {
     language: 'markdown',
-    content: `<!-- acereason: problem=${headerToken(sample.promptId)} dataset=${headerToken(dataset)} -->\n` +
-      `**Step ${sample.step} · ${sample.stage} · reward ${sample.reward} · extracted answer:** \`${answer.replace(/`/g, "'")}\`\n\n` +
+    content: `${formatSolutionHeader(header, '<!--')}\n` +
+      `**Step ${sample.step} · ${sample.stage} · reward ${sample.reward} · extracted answer:** \`${answer.replace(/`/g, "'")}\`${reference}\n\n` +
       `## Prompt\n\n${sample.prompt}\n\n## Response\n\n${sample.response}\n`,
   };
 }
 
+/**
+ * Where a sample's document is saved: <run>/solutions/step-<step>-<stage>-<prompt id>-<response hash>.<py|md>,
+ * a file the user can keep, diff and verify (not an `Untitled-1` that asks to be saved on close). The
+ * hash tells two responses to one prompt at one step apart.
+ */
+export function sampleDocumentPath(runDir: string, sample: SampleRecord): string {
+  const id = sample.promptId.normalize('NFKC').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '').slice(0, 80) || 'prompt';
+  const stage = sample.stage.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+  const ext = sample.domain === 'code' ? 'py' : 'md';
+  const hash = createHash('sha256').update(sample.response).digest('hex').slice(0, 8);
+  return path.join(runDir, 'solutions', `step-${String(sample.step).padStart(5, '0')}-${stage}-${id}-${hash}.${ext}`);
+}

@@ -2,12 +2,14 @@
 // the run wrote to disk — metrics.jsonl and samples.jsonl — so a report can be rebuilt from any run
 // folder, including one from another machine.
 import path from 'node:path';
+import katex from 'katex';
 import type { MetricsLine } from '../../core/protocol/metrics';
 import type { SampleRecord } from '../../core/protocol/trainer';
 import type { Recipe } from '../../core/rl/recipe';
 import type { PlannedStage } from '../../core/rl/schedule';
 import type { RunPaths } from '../../core/runs/layout';
 import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
+import { splitMath } from '../../core/runs/mathSegments';
 import { escapeHtml, escapeMarkdownCell } from './escape';
 import { lineChart, type Series } from './svg';
 
@@ -49,6 +51,27 @@ export function evalPoints(metrics: readonly MetricsLine[], plan: readonly Plann
   return out;
 }
 
+/**
+ * Text with its LaTeX typeset as MathML (KaTeX's `mathml` output: browsers draw it natively, so the
+ * report stays one file with no fonts, scripts or stylesheets to ship); text is escaped, a formula
+ * KaTeX cannot parse stays as written.
+ */
+export function mathHtml(text: string): string {
+  return splitMath(text).map((seg) => {
+    if (seg.kind === 'text') return escapeHtml(seg.text);
+    try {
+      return katex.renderToString(seg.tex, { displayMode: seg.display, output: 'mathml', throwOnError: true, trust: false, strict: 'ignore', maxSize: 20, maxExpand: 200 });
+    } catch {
+      return escapeHtml(seg.source);
+    }
+  }).join('');
+}
+
+/** A sample text typeset, with the raw text one click away (a <details>, no script). */
+function textWithRaw(text: string): string {
+  return `<div class="typeset">${mathHtml(text)}</div><details class="raw"><summary>raw text</summary><pre>${escapeHtml(text)}</pre></details>`;
+}
+
 function trainSeries(metrics: readonly MetricsLine[], key: string): { x: number; y: number }[] {
   return metrics.filter((l) => typeof l.data[key] === 'number' && typeof l.data['critic/score/mean'] === 'number').map((l) => ({ x: l.step, y: l.data[key] }));
 }
@@ -57,14 +80,14 @@ export function buildReport(metrics: readonly MetricsLine[], samples: readonly S
   const evals = evalPoints(metrics, info.plan);
   const sources = [...new Set(evals.flatMap((e) => Object.keys(e.bySource)))].sort();
   const markers = info.plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
-  const reward = lineChart([{ name: 'critic/score/mean', color: COLORS[0], points: trainSeries(metrics, 'critic/score/mean') }], { title: 'Training reward (mean over rollouts)', markers, yMin: 0, yMax: 1 });
+  const reward = lineChart([{ name: 'critic/score/mean', color: COLORS[0], points: trainSeries(metrics, 'critic/score/mean') }], { title: 'Training reward (mean over rollouts)', yLabel: 'mean reward', markers, yMin: 0, yMax: 1 });
   const length = lineChart([
     { name: 'response_length/mean', color: COLORS[1], points: trainSeries(metrics, 'response_length/mean') },
     { name: 'response_length/max', color: COLORS[4], points: trainSeries(metrics, 'response_length/max') },
-  ], { title: 'Response length (tokens)', markers, yMin: 0 });
-  const zeroStd = lineChart([{ name: 'frac_reward_zero_std', color: COLORS[3], points: trainSeries(metrics, 'frac_reward_zero_std') }], { title: 'Groups with all-equal rewards', markers, yMin: 0, yMax: 1 });
+  ], { title: 'Response length (tokens)', yLabel: 'tokens', markers, yMin: 0 });
+  const zeroStd = lineChart([{ name: 'frac_reward_zero_std', color: COLORS[3], points: trainSeries(metrics, 'frac_reward_zero_std') }], { title: 'Groups with all-equal rewards', yLabel: 'fraction of groups', markers, yMin: 0, yMax: 1 });
   const passSeries: Series[] = sources.map((s, i) => ({ name: `${s} pass@1`, color: COLORS[(i + 2) % COLORS.length], points: evals.filter((e) => e.bySource[s]).map((e) => ({ x: e.step, y: e.bySource[s].pass1 })) }));
-  const pass = lineChart(passSeries, { title: 'Held-out pass@1 (avg@k) before RL and after each stage', markers, yMin: 0, yMax: 1 });
+  const pass = lineChart(passSeries, { title: 'Held-out pass@1 (avg@k) before RL and after each stage', yLabel: 'pass@1', markers, yMin: 0, yMax: 1 });
 
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : (100 * v).toFixed(1));
   const evalRowsHtml = evals.map((e) => `<tr><td>${escapeHtml(e.label)}</td><td>${e.step}</td>${sources.map((s) => `<td>${pct(e.bySource[s]?.pass1)}</td><td>${pct(e.bySource[s]?.passK)}</td>`).join('')}</tr>`).join('');
@@ -86,7 +109,8 @@ h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:coll
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
 .chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
 svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3}
-pre{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-word;margin:4px 0} .ok{color:#1a7f37} .bad{color:#cf222e}
+pre,.typeset{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-word;margin:4px 0} .ok{color:#1a7f37} .bad{color:#cf222e}
+details.raw summary{cursor:pointer;color:#555;font-size:12px} svg .stage{fill:#8a6d00} math[display=block]{margin:4px 0}
 </style></head><body>
 <h1>AceReason run <code>${escapeHtml(info.runId)}</code></h1>
 <p>Recipe <b>${escapeHtml(r.name)}</b> (phase ${escapeHtml(info.phase)}, seed ${r.seed}) — ${escapeHtml(r.description)}<br>
@@ -102,7 +126,7 @@ ${reward}${length}${zeroStd}
 ${stageRows.map((s) => `<tr><td>${escapeHtml(s.p.spec.name)}</td><td>${escapeHtml(s.p.spec.domain)}</td><td>${s.steps}</td><td>${s.p.spec.promptsPerStep}×${s.p.spec.rolloutsPerPrompt}</td><td>${s.p.spec.maxResponseLength}</td><td>${s.p.spec.temperature}</td><td>${s.reward.toFixed(3)}</td><td>${s.length.toFixed(1)}</td><td>${s.clip.toFixed(2)}</td><td>${s.zero.toFixed(2)}</td><td>${s.secs.toFixed(0)}</td></tr>`).join('\n')}
 </table>
 <h2>Last samples</h2>
-${shown.map((s) => `<div><b>${escapeHtml(s.stage)}</b> step ${s.step} · <code>${escapeHtml(s.promptId)}</code> · <span class="${s.reward > 0.5 ? 'ok' : 'bad'}">reward ${s.reward}</span> · ${escapeHtml(s.verdict)}<pre>${escapeHtml(s.prompt)}</pre><pre>${escapeHtml(s.response)}</pre></div>`).join('\n')}
+${shown.map((s) => `<div><b>${escapeHtml(s.stage)}</b> step ${s.step} · <code>${escapeHtml(s.promptId)}</code> · <span class="${s.reward > 0.5 ? 'ok' : 'bad'}">reward ${s.reward}</span> · ${escapeHtml(s.verdict)}${textWithRaw(s.prompt)}${textWithRaw(s.response)}</div>`).join('\n')}
 </body></html>
 `;
   const md = [

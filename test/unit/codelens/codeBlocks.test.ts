@@ -40,3 +40,20 @@ test('whole-file solutions: language from the language id or the extension, code
   const text = '# acereason: problem=p dataset=d\nprint(input())\n';
   assert.deepEqual(wholeFileBlock(text, 'python'), { startLine: 1, endLine: 2, language: 'python', code: text });
 });
+
+test('the CodeLens verifies exactly the code the grader ran: one extractor (core/reward/code/extract.ts)', async () => {
+  const { extractCode } = await import('../../../src/core/reward/code/extract');
+  const responses = [
+    '</think>\n```python\nprint(1)\n````\n',                       // a longer closing fence closes (CommonMark)
+    '<think>\n```python\ndraft()\n```\n',                          // still thinking: nothing
+    'no tags\n```py\nx = 1\n```\ntext\n```python\nfinal()\n```',   // the last block
+    '</think>\n~~~python\nprint(2)\n```\nmore\n~~~\n',             // ``` does not close ~~~
+    '</think>\r\n```python\r\nprint(3)\r\n```\r\n',
+  ];
+  for (const r of responses) {
+    const lens = markdownCodeBlocks(r);
+    assert.equal(lens.at(-1)?.code ?? null, extractCode(r), JSON.stringify(r));
+  }
+  assert.equal(extractCode(responses[0]), 'print(1)');
+  assert.equal(extractCode(responses[3]), 'print(2)\n```\nmore');
+});

@@ -41,3 +41,33 @@ test('a first line that is not a header is none; a broken header says what is wr
     assert.match((r as { error: string }).error, error, line);
   }
 });
+
+test('one writer, one reader: spaces, quotes, Unicode, Windows paths and comment closers round-trip in every form', () => {
+  const cases = [
+    { problemId: 'two sum', dataset: '/home/u/My Project/data/code.jsonl' },
+    { problemId: 'say "hi"', dataset: "/data/it's \"quoted\".jsonl" },
+    { problemId: 'Aufgabe-ß-数学-🙂', dataset: '/données/ensemble de test/é.jsonl' },
+    { problemId: 'p1', dataset: 'C:\\Users\\Ana\\My Runs\\data\\code.jsonl' },
+    { problemId: 'p2', dataset: '\\\\server\\share\\set.jsonl' },
+    { problemId: 'a-->b', dataset: 'x --> y.jsonl' },
+    { problemId: 'trailing\\', dataset: 'dir\\' },
+  ];
+  for (const h of cases) {
+    for (const c of ['#', '//', '<!--'] as const) {
+      const line = formatSolutionHeader(h, c);
+      assert.deepEqual(parseSolutionHeader(line), { kind: 'ok', header: h }, line);
+    }
+  }
+  assert.equal(formatSolutionHeader({ problemId: 'p', dataset: 'd' }, '<!--'), '<!-- acereason: problem=p dataset=d -->');
+});
+
+test('a hand-written quoted Windows path means what it says; %20 is not an encoding', () => {
+  assert.deepEqual(parseSolutionHeader('# acereason: problem=p dataset="C:\\My Files\\set.jsonl"'),
+    { kind: 'ok', header: { problemId: 'p', dataset: 'C:\\My Files\\set.jsonl' } });
+  assert.deepEqual(parseSolutionHeader('# acereason: problem=p dataset=C:\\data\\set.jsonl'),
+    { kind: 'ok', header: { problemId: 'p', dataset: 'C:\\data\\set.jsonl' } });
+});
+
+test('an id with a line break cannot be written into a one-line header', () => {
+  assert.throws(() => formatSolutionHeader({ problemId: 'a\nb', dataset: 'd' }), /problem with a line break/);
+});

@@ -118,7 +118,7 @@ describe('RunFeed', () => {
     writeJsonAtomic(p.status, { status: 'stopped', stages: [{ name: 'math-8k', startStep: 0 }, { name: 'math-16k', startStep: 1 }] });
     const d3 = feed.poll();
     assert.deepEqual(d3.metrics?.steps, [1]);
-    assert.equal(d3.status?.status, 'stopped');
+    assert.equal(d3.progress?.status, 'stopped');
     assert.deepEqual(d3.stages?.map((s) => s.name), ['math-8k', 'math-16k']);
     assert.equal(feed.info('primary').status, 'stopped');
     const snap = feed.snapshot(1);
