@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProblemIndex, ProblemLookupError, resolveDatasetPath } from '../../../src/core/codelens/problemIndex';
+import { sharedData } from '../../helpers/sharedData';
 
-const PROBLEMS = '/work/shared/data/code/problems.jsonl';
+const PROBLEMS = sharedData('code/problems.jsonl');
 
-test('finds a problem of the real code set by id, with its tests and function name', { skip: !fs.existsSync(PROBLEMS) && 'shared data absent' }, async () => {
+test('finds a problem of the real code set by id, with its tests and function name', async () => {
   const index = new ProblemIndex();
   assert.equal(index.peek(PROBLEMS, 'rllm-leetcode-test-0000'), undefined, 'nothing is read before a load');
   const r = await index.get(PROBLEMS, 'rllm-leetcode-test-0000');

@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import { CodeSandbox } from '../../../src/core/reward/code';
 import { ProblemIndex } from '../../../src/core/codelens/problemIndex';
 import { failureMessage, formatMs, idleLensTitle, resultLensTitle, summarizeRun } from '../../../src/core/codelens/verdictText';
+import { sharedData } from '../../helpers/sharedData';
 
-const PROBLEMS = '/work/shared/data/code/problems.jsonl';
+const PROBLEMS = sharedData('code/problems.jsonl');
 
 test('lens titles before and after a run', () => {
   assert.equal(idleLensTitle(undefined), 'Verify against tests');
@@ -30,7 +31,7 @@ test('tests the sandbox did not run count as failed; messages carry input, expec
   assert.match(failureMessage({ index: 0, status: 'WA', input: 'x'.repeat(1000), expected: '', actual: '' }), /input: x{199}…/);
 });
 
-test('a real reference solution passes in the sandbox and a broken one reports which tests fail', { skip: !fs.existsSync(PROBLEMS) && 'shared data absent', timeout: 120_000 }, async () => {
+test('a real reference solution passes in the sandbox and a broken one reports which tests fail', { timeout: 120_000 }, async () => {
   const record = await new ProblemIndex().get(PROBLEMS, 'rllm-leetcode-test-0000');
   const reference = (await import('node:readline')).createInterface({ input: fs.createReadStream(PROBLEMS) });
   let solution = '';

@@ -4,8 +4,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { CodeSandbox } from '../../../src/core/reward/code';
+import { sharedData } from '../../helpers/sharedData';
 
-const PROBLEMS = '/work/shared/data/code/problems.jsonl';
+const PROBLEMS = sharedData('code/problems.jsonl');
 
 interface FunctionalRow { id: string; format: string; fn_name: string; tests: { input: string; output: string }[]; solutions: string[] }
 
@@ -41,13 +42,12 @@ Solution.${fnName} = _acereason_off
 `;
 }
 
-const available = fs.existsSync(PROBLEMS);
 let sandbox: CodeSandbox;
 // A generous limit: this checks correctness, and the machine may be loaded by other suites.
 before(() => { sandbox = new CodeSandbox({ concurrency: 2, timeoutS: 20 }); });
 after(() => sandbox.close());
 
-test('all 200 reference solutions pass all their tests', { skip: !available && `${PROBLEMS} not present` }, async () => {
+test('all 200 reference solutions pass all their tests', async () => {
   const rows = loadFunctionalRows();
   assert.equal(rows.length, 200);
   const results = await Promise.all(rows.map((row) => sandbox.runTests({ code: row.solutions[0], fnName: row.fn_name, tests: row.tests })));
@@ -57,7 +57,7 @@ test('all 200 reference solutions pass all their tests', { skip: !available && `
   assert.equal(results.reduce((n, r) => n + r.tests.length, 0), 492, 'every converted test ran');
 });
 
-test('broken variants of 40 sampled reference solutions all fail', { skip: !available && `${PROBLEMS} not present` }, async () => {
+test('broken variants of 40 sampled reference solutions all fail', async () => {
   const sample = seededSample(loadFunctionalRows(), 40, 20261122);
   const variants = sample.flatMap((row) => [
     { row, kind: 'off-by-one result', code: plausiblyWrong(row.solutions[0], row.fn_name), expect: ['WA'] },

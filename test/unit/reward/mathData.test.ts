@@ -3,11 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { goldProblem, verifyMath, verifyMathAnswer } from '../../../src/core/reward/math';
+import { sharedData } from '../../helpers/sharedData';
 
-const MATH500 = path.resolve(__dirname, '../../../../shared/data/benchmarks/math500.jsonl');
-const shared = fs.existsSync(MATH500) ? MATH500 : '/work/shared/data/benchmarks/math500.jsonl';
+const shared = sharedData('benchmarks/math500.jsonl');
 const answers: string[] = fs.readFileSync(shared, 'utf8').trim().split('\n').map((l, i) => {
   const row = JSON.parse(l) as { answer?: unknown };
   if (typeof row.answer !== 'string') throw new Error(`${shared}:${i + 1}: field "answer" is not a string`);
@@ -64,9 +63,7 @@ describe('math verifier on MATH-500 answers', () => {
 });
 
 describe('math verifier on DeepScaleR worked solutions', () => {
-  const file = fs.existsSync(path.resolve(__dirname, '../../../../shared/data/math/deepscaler.jsonl'))
-    ? path.resolve(__dirname, '../../../../shared/data/math/deepscaler.jsonl')
-    : '/work/shared/data/math/deepscaler.jsonl';
+  const file = sharedData('math/deepscaler.jsonl');
 
   it('the last \\boxed{} of each solution agrees with the dataset answer (a real-world false-negative rate)', () => {
     const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer?: unknown; solution?: unknown });
