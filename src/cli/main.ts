@@ -10,14 +10,15 @@ import { UserError } from '../core/util/userError';
 import { DatasetError, FieldError } from '../core/dataset/errors';
 
 export function helpText(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const listed = commands.filter((c) => !c.hidden);
+  const width = Math.max(...listed.map((c) => c.name.length));
   return [
     'AceReason Studio — curate math/code prompts and train a reasoning policy with on-policy GRPO.',
     '',
     'Usage: acereason <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `acereason <command> --help` for a command\'s options; add --debug to see stack traces.',
   ].join('\n');
@@ -78,7 +79,7 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    const names = commands.map((c) => c.name);
+    const names = commands.filter((c) => !c.hidden).map((c) => c.name);
     io.stderr.write(`acereason: unknown command '${name}'${didYouMean(name, names)}; commands: ${names.join(', ')} (acereason --help)\n`);
     return EXIT.usage;
   }

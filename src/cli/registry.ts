@@ -7,6 +7,8 @@ import type { CliCommand } from './command';
 export interface CommandEntry {
   name: string;
   summary: string;
+  /** Internal plumbing (the editor's background jobs): runs, but is not listed in --help. */
+  hidden?: boolean;
   load(): Promise<CliCommand>;
 }
 
@@ -24,5 +26,5 @@ export const commands: CommandEntry[] = [
   { name: 'eval', summary: 'Held-out avg@k / pass@k of a Hugging Face model folder on a math or code dataset', load: async () => (await import('./commands/eval')).command },
   { name: 'backend', summary: 'Show which TensorFlow.js backend the trainer would use here (gpu → node → wasm → cpu)', load: async () => (await import('./commands/backend')).command },
   { name: 'labels', summary: 'maintain .acereason/labels.jsonl: `labels compact` rewrites it with only the decisions in force', load: async () => (await import('./commands/labels')).command },
-  { name: 'job', summary: 'internal: run one background job for the editor (JSON request on stdin, JSON lines on stdout)', load: async () => (await import('./commands/job')).command },
+  { name: 'job', hidden: true, summary: 'internal: run one background job for the editor (JSON request on stdin, JSON lines on stdout)', load: async () => (await import('./commands/job')).command },
 ];

@@ -8,9 +8,12 @@ import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StartRunRequest, TrainerMessage } from '../core/protocol/trainer';
+import { sniffDatasetDomain, validateLaunch, type LaunchDomain } from '../core/launch/validateLaunch';
+import { loadRecipeFile, type Recipe } from '../core/rl/recipe';
+import { preset, presetNames } from '../core/rl/presets';
 import { newRunId, runPaths } from '../core/runs/layout';
 import { hasCheckpoint, listRunIds, RunSummaries } from '../core/runs/runSummary';
-import type { Services } from './extension';
+import type { Services } from './services';
 import { runsDir, settings, workspaceDir } from './settings';
 
 const PRESETS = [
@@ -44,8 +47,9 @@ export function registerCommands(s: Services): void {
   reg('acereason.startMathRL', (arg?: StartMathArgs) => startMathRL(s, arg));
   reg('acereason.startCodeRL', (arg?: unknown) => startCodeRL(s, arg));
   reg('acereason.stopTraining', () => {
+    const run = s.supervisor.activeRun?.runId;
     if (!s.supervisor.stopRun()) void vscode.window.showInformationMessage('AceReason: no training is running.');
-    else void vscode.window.showInformationMessage('AceReason: stopping after the current step (a checkpoint will be written).');
+    else void vscode.window.showInformationMessage(`AceReason: stopping ${run} after the current step (a checkpoint will be written).`);
   });
   reg('acereason.resumeRun', (arg?: unknown) => resumeRun(s, arg));
   reg('acereason.showLog', () => s.output.show(true));
@@ -97,17 +101,19 @@ function waitForFirstStep(s: Services, runId: string): { wait(report: (text: str
 
 /**
  * The dataset quick pick opens at once with the default ("Built-in demo tasks") selected, then
- * lists the workspace's JSONL files as the search finds them, so Enter right away takes the default.
+ * lists the workspace's dataset files of the run's domain as the search finds them (a code file is
+ * never offered for Math RL), so Enter right away takes the default.
  */
-async function pickDataset(): Promise<{ dataset: string | undefined } | undefined> {
+async function pickDataset(domain: LaunchDomain, title: string, offerBuiltin = true): Promise<{ dataset: string | undefined } | undefined> {
   type Item = vscode.QuickPickItem & { dataset?: string };
   const builtin: Item = { label: BUILTIN_DATASET, detail: 'Arithmetic and short word problems bundled with the extension — no files needed' };
   const curate: Item = { label: CURATE_FIRST, detail: 'Run "AceReason: Curate Dataset" on a raw file, then start from its curated.jsonl' };
+  const fixed = offerBuiltin ? [builtin] : [];
   const qp = vscode.window.createQuickPick<Item>();
-  qp.title = 'AceReason: Start Math RL (1/2) — dataset';
-  qp.placeholder = 'Training prompts';
-  qp.items = [builtin, curate];
-  qp.activeItems = [builtin];
+  qp.title = title;
+  qp.placeholder = `Training prompts (${domain})`;
+  qp.items = [...fixed, curate];
+  if (offerBuiltin) qp.activeItems = [builtin];
   qp.busy = !!vscode.workspace.workspaceFolders?.length;
   const picked = new Promise<Item | undefined>((resolve) => {
     qp.onDidAccept(() => { resolve(qp.selectedItems[0] ?? qp.activeItems[0]); qp.hide(); });
@@ -115,14 +121,15 @@ async function pickDataset(): Promise<{ dataset: string | undefined } | undefine
   });
   qp.show();
   if (qp.busy) {
-    void vscode.workspace.findFiles('**/*.jsonl', '{**/node_modules/**,**/.acereason/runs/**,**/labels.jsonl,**/removed.jsonl}', 200)
+    void datasetFilesOf(domain)
       .then((found) => {
         const isCurated = (u: vscode.Uri) => u.fsPath.endsWith('curated.jsonl');
         const files = found.sort((a, b) => Number(isCurated(b)) - Number(isCurated(a)) || a.fsPath.localeCompare(b.fsPath))
-          .map((u): Item => ({ label: vscode.workspace.asRelativePath(u), description: isCurated(u) ? 'curated' : undefined, dataset: u.fsPath }));
+          .map((u): Item => ({ label: vscode.workspace.asRelativePath(u), description: isCurated(u) ? `curated ${domain}` : domain, dataset: u.fsPath }));
         const active = qp.activeItems[0];
-        qp.items = [builtin, ...files, curate];
-        if (active) qp.activeItems = [qp.items.find((i) => i.label === active.label) ?? builtin];
+        qp.items = [...fixed, ...files, curate];
+        const again = active && qp.items.find((i) => i.label === active.label);
+        if (again) qp.activeItems = [again];
       }, () => undefined)
       .then(() => { qp.busy = false; });
   }
@@ -134,6 +141,46 @@ async function pickDataset(): Promise<{ dataset: string | undefined } | undefine
     return undefined;
   }
   return { dataset: choice.dataset };
+}
+
+/** Workspace dataset files whose first rows hold problems of `domain` (files of unknown layout are left out). */
+async function datasetFilesOf(domain: LaunchDomain): Promise<vscode.Uri[]> {
+  // JSONL only: its first rows are read line by line here (a Parquet row group would be read whole).
+  const found = await vscode.workspace.findFiles('**/*.jsonl', '{**/node_modules/**,**/.acereason/runs/**,**/.acereason/cache/**,**/labels.jsonl,**/removed.jsonl,**/passrates.jsonl}', 200);
+  const domains = await Promise.all(found.map((u) => sniffDatasetDomain(u.fsPath, 5).catch(() => undefined)));
+  return found.filter((_, i) => domains[i] === domain);
+}
+
+/** The recipe a name stands for: a preset, or a recipe file (relative to the workspace). */
+function resolveRecipeName(name: string, workspace: string): Recipe {
+  if (presetNames().includes(name)) return preset(name);
+  return loadRecipeFile(path.isAbsolute(name) ? name : path.join(workspace, name));
+}
+
+/**
+ * Checks the launch before any process starts. Errors stop it with a notification naming the
+ * problem; warnings ask before going on (interactive launches) or go to the log (scripted ones).
+ * Returns true when the run may start.
+ */
+export async function checkLaunch(s: Services, recipeName: string, dataset: string | undefined, domain: LaunchDomain, interactive: boolean): Promise<boolean> {
+  let check;
+  try {
+    check = await validateLaunch({ recipe: resolveRecipeName(recipeName, workspaceDir(s.context)), datasetPath: dataset, domain });
+  } catch (e) {
+    check = { errors: [(e as Error).message.split('\n').join(' ')], warnings: [] };
+  }
+  for (const e of check.errors) s.output.appendLine(`[host] cannot start ${domain} RL: ${e}`);
+  for (const w of check.warnings) s.output.appendLine(`[host] ${domain} RL warning: ${w}`);
+  if (check.errors.length) {
+    const more = check.errors.length > 1 ? ` (and ${check.errors.length - 1} more problem(s): Show Log)` : '';
+    void vscode.window.showErrorMessage(`AceReason: cannot start ${domain} RL: ${check.errors[0]}${more}`, 'Show Log').then((c) => c && s.output.show(true));
+    return false;
+  }
+  if (check.warnings.length && interactive) {
+    const go = await vscode.window.showWarningMessage(`AceReason: ${check.warnings.join(' ')}`, { modal: true }, 'Start Anyway');
+    return go === 'Start Anyway';
+  }
+  return true;
 }
 
 /**
@@ -154,14 +201,16 @@ async function pickRecipe(title: string): Promise<string | undefined> {
 
 async function startMathRL(s: Services, arg?: StartMathArgs): Promise<string | undefined> {
   let dataset: string | undefined;
-  if (arg && typeof arg === 'object' && 'dataset' in arg) dataset = arg.dataset ?? undefined;
+  const scripted = !!arg && typeof arg === 'object' && 'dataset' in arg;
+  if (scripted) dataset = arg!.dataset ?? undefined;
   else {
-    const choice = await pickDataset();
+    const choice = await pickDataset('math', 'AceReason: Start Math RL (1/2) — dataset');
     if (!choice) return undefined;
     dataset = choice.dataset;
   }
   const recipe = arg?.recipe ?? (await pickRecipe('AceReason: Start Math RL (2/2) — recipe'));
   if (!recipe) return undefined;
+  if (!(await checkLaunch(s, recipe, dataset, 'math', !scripted))) return undefined;
   return start(s, { runId: newRunId('math'), recipe, phase: 'math', dataset });
 }
 
@@ -220,9 +269,17 @@ async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefin
     return undefined;
   }
   const config = readConfig(dir, from);
-  const argRecipe = arg && typeof arg === 'object' ? (arg as { recipe?: unknown }).recipe : undefined;
-  const recipe = typeof argRecipe === 'string' ? argRecipe : recipeOf(config) ?? settings().recipe;
-  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset: datasetOf(config, 'code') });
+  const args = arg && typeof arg === 'object' ? arg as { recipe?: unknown; dataset?: unknown } : {};
+  const recipe = typeof args.recipe === 'string' ? args.recipe : recipeOf(config) ?? settings().recipe;
+  let dataset = typeof args.dataset === 'string' ? args.dataset : datasetOf(config, 'code');
+  // A math run on a math file has no code prompts: ask for a code file rather than launch a run that fails.
+  if (dataset && !fs.statSync(dataset, { throwIfNoEntry: false })?.isDirectory() && (await sniffDatasetDomain(dataset, 5).catch(() => undefined)) !== 'code') {
+    const choice = await pickDataset('code', `AceReason: Start Code RL — code problems to continue ${from} on`, false);
+    if (!choice) return undefined;
+    dataset = choice.dataset;
+  }
+  if (!(await checkLaunch(s, recipe, dataset, 'code', typeof args.recipe !== 'string'))) return undefined;
+  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset });
 }
 
 async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined> {
@@ -230,9 +287,10 @@ async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined
   let runId = runIdFrom(arg);
   if (!runId) {
     const summaries = new RunSummaries().summarizeAll(dir, s.supervisor.running ? s.supervisor.activeRun?.runId : undefined)
-      .filter((r) => r.status === 'stopped' || r.status === 'crashed');
+      // A run that never wrote a checkpoint has nothing to resume from.
+      .filter((r) => (r.status === 'stopped' || r.status === 'crashed') && r.hasCheckpoint);
     if (!summaries.length) {
-      void vscode.window.showInformationMessage('AceReason: no stopped or crashed run to resume.');
+      void vscode.window.showInformationMessage('AceReason: no stopped or crashed run has a checkpoint to resume from.');
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(summaries.map((r) => ({
@@ -243,6 +301,10 @@ async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined
   }
   if (!fs.existsSync(runPaths(dir, runId).dir)) {
     void vscode.window.showErrorMessage(`AceReason: there is no run folder ${runPaths(dir, runId).dir}.`);
+    return undefined;
+  }
+  if (!hasCheckpoint(runPaths(dir, runId).dir)) {
+    void vscode.window.showErrorMessage(`AceReason: run ${runId} stopped before its first checkpoint, so there is nothing to resume; start a new run.`);
     return undefined;
   }
   const config = readConfig(dir, runId);

@@ -5,12 +5,8 @@ import { TrainerSupervisor } from './supervisor';
 import { TrainerStatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { registerViews } from './views';
+import type { Services } from './services';
 
-export interface Services {
-  context: vscode.ExtensionContext;
-  output: vscode.OutputChannel;
-  supervisor: TrainerSupervisor;
-}
 
 let services: Services | undefined;
 

@@ -1,5 +1,5 @@
 // Views and editors the extension contributes; each registers itself from its own file.
-import type { Services } from './extension';
+import type { Services } from './services';
 import { registerDashboard } from './dashboard/register';
 import { registerRunsView } from './runs/register';
 import { registerCurator } from './curator/register';

@@ -4,7 +4,7 @@
 //   const studio = await Studio.launch({ name: 'smoke' });
 //   await studio.capture('start math RL', async () => {
 //     await studio.runCommand('AceReason: Start Math RL');
-//     await studio.waitForStatusBarText(/AceReason: running/);
+//     await studio.waitForStatusBarText(/AceReason: \S+ running/);
 //   });
 //   await studio.close();
 //
@@ -317,6 +317,39 @@ export class Studio {
       await this.page.keyboard.press('Enter');
       await this.page.waitForTimeout(300);
     }
+  }
+
+  /** Labels of the rows the open quick pick shows (after `busy` loading settles for `settleMs`). */
+  async quickPickLabels(settleMs = 1500): Promise<string[]> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    // A pick that is still searching shows a progress bar; wait for it to finish.
+    await this.page.waitForFunction(`(() => { const p = document.querySelector('.quick-input-widget .quick-input-progress'); return !p || p.offsetParent === null || getComputedStyle(p).display === 'none' || !p.classList.contains('active'); })()`, undefined, { timeout: 30_000, polling: 100 }).catch(() => undefined);
+    await this.page.waitForTimeout(settleMs);
+    return widget.locator('.quick-input-list .monaco-list-row .label-name').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  }
+
+  /** In the open quick pick, clicks the row whose label is exactly `label`. */
+  async pickQuickItem(label: string, timeoutMs = 30_000): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
+  /** Clicks a button of the modal dialog on screen (e.g. "Start Anyway"). */
+  async clickDialogButton(label: string, timeoutMs = 30_000): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+    const text = (await dialog.locator('.dialog-message-container').first().textContent().catch(() => null)) ?? (await dialog.textContent()) ?? '';
+    await dialog.locator('.dialog-buttons a, .dialog-buttons .monaco-button', { hasText: exactly(label) }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    return text.trim();
+  }
+
+  /** Labels and descriptions of the rows of a tree view in the side bar (e.g. "Runs"). */
+  async treeRows(): Promise<string[]> {
+    return this.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
   }
 
   /** Closes a quick input left open (Escape), if any. */

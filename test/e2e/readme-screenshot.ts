@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const studio = await Studio.launch({ name: 'readme', viewport: { width: 1280, height: 800 } });
   try {
     await studio.runCommand('AceReason: Start Math RL');
-    await studio.waitForStatusBarText(/AceReason: running|step \d+/, 90_000);
+    await studio.waitForStatusBarText(/AceReason: \S+ running|step \d+/, 90_000);
     await studio.openActivityBarView('AceReason');
     // A picture with curves: wait for a few RL steps (minutes on 2 cores), or take what is there.
     await studio.waitForStatusBarText(/step ([4-9]|\d\d+)\//, 600_000).catch(() => undefined);

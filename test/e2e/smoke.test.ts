@@ -44,9 +44,9 @@ describe('AceReason Studio in code-server', { timeout: 300_000 }, () => {
     await studio?.close();
   });
 
-  // A running trainer shows "AceReason: running" until its first progress event, then
+  // A running trainer shows "AceReason: <run id> running" until its first progress event, then
   // "<stage> · step N/M · …"; on a quiet machine the first may be gone before anyone looks.
-  const RUNNING = /^AceReason: running$|^\S.* · step \d+\/\d+/;
+  const RUNNING = /^AceReason: \S+ running$|^\S.* · step \d+\/\d+/;
 
   test('"AceReason: Start Math RL" starts the trainer, which answers and reports the run running', async () => {
     await studio.capture('start-math-rl', async () => {

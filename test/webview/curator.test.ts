@@ -103,8 +103,10 @@ describe('curator webview', () => {
     });
     await p.send({ type: 'detail', detail: xssDetail });
     await p.page.waitForSelector('#detail .problem-text');
-    assert.equal(await p.page.locator('#detail .problem-text').textContent(), rows[3].text);
-    assert.equal(await p.page.locator('#detail .answer-text').textContent(), XSS);
+    // Shown typeset, with the text exactly as written one click away (.raw).
+    assert.equal(await p.page.locator('#detail .problem-text .raw').textContent(), rows[3].text);
+    assert.equal(await p.page.locator('#detail .answer-text .raw').textContent(), XSS);
+    assert.equal(await p.page.locator('#detail .problem-text .rendered').textContent(), rows[3].text);
     assert.equal(await p.page.locator('img').count(), 0);
     assert.equal(await p.page.locator('#app script').count(), 0);
     await p.page.waitForTimeout(100);
@@ -251,7 +253,8 @@ describe('curator webview', () => {
 
 const DEEPSCALER = '/work/shared/data/math/deepscaler.jsonl';
 
-test('screenshot: real math prompts with removal reasons, labels and a prompt in detail', { skip: !fs.existsSync(DEEPSCALER) && 'shared data absent' }, async () => {
+test('screenshot: real math prompts with removal reasons, labels and a prompt in detail', async () => {
+  assert.ok(fs.existsSync(DEEPSCALER), `${DEEPSCALER} is missing: this test reads real prompts from ../shared/data (CI has it)`);
   const p = await openCuratorPage({ width: 420, height: 900 });
   try {
     const lines = fs.readFileSync(DEEPSCALER, 'utf8').split('\n').filter(Boolean).slice(0, 300).map((l) => JSON.parse(l));

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCuration } from '../../src/core/curate';
-import { describeProblems, detectDomain, loadCuratorDataset, measuredOf, toDetail, toRow } from '../../src/extension/curator/dataset';
+import { describeProblems, detectDomain, loadCuratorDataset, measuredOf, toDetail, toRow } from '../../src/core/curate/reviewDataset';
 import { RolloutIndex } from '../../src/extension/curator/rollouts';
 import { CuratorRow, PromptDetail, ROW_TEXT_CHARS } from '../../src/core/protocol/curator';
 

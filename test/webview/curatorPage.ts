@@ -48,7 +48,7 @@ export interface CuratorPage {
   close(): Promise<void>;
 }
 
-export async function openCuratorPage(opts: { width?: number; height?: number; theme?: boolean; chromiumArgs?: string[] } = {}): Promise<CuratorPage> {
+export async function openCuratorPage(opts: { width?: number; height?: number; theme?: boolean; chromiumArgs?: string[]; layout?: 'sidebar' | 'editor' } = {}): Promise<CuratorPage> {
   const script = distPath('webview', 'curator.js');
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const html = curatorHtml({
@@ -56,9 +56,11 @@ export async function openCuratorPage(opts: { width?: number; height?: number; t
     scriptUri: `${ORIGIN}/curator.js`,
     styleUri: `${ORIGIN}/curator-style.css`,
     codiconUri: `${ORIGIN}/codicon.css`,
+    katexStyleUri: `${ORIGIN}/katex/katex.min.css`,
+    layout: opts.layout,
   });
   const themed = opts.theme === false ? html
-    : html.replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n</head>`).replace('<body>', '<body class="vscode-dark">');
+    : html.replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/theme.css">\n</head>`).replace('<body ', '<body class="vscode-dark" ');
 
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...(opts.chromiumArgs ?? [])] });
   const page = await browser.newPage({ viewport: { width: opts.width ?? 360, height: opts.height ?? 800 } });
@@ -70,9 +72,11 @@ export async function openCuratorPage(opts: { width?: number; height?: number; t
     const name = new URL(route.request().url()).pathname.slice(1);
     if (name === 'index.html') return route.fulfill({ contentType: 'text/html', body: themed });
     if (name === 'theme.css') return route.fulfill({ contentType: 'text/css', body: DARK_THEME_VARS });
-    const file = path.join(distPath('webview'), path.basename(name));
-    if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
-    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : 'application/octet-stream';
+    // Files under dist/webview, sub-folders included (katex/fonts/…), never outside it.
+    const root = distPath('webview');
+    const file = path.resolve(root, name);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.ttf') ? 'font/ttf' : file.endsWith('.woff2') ? 'font/woff2' : 'application/octet-stream';
     return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
   });
   // A string, not a function: tsx would wrap inner closures in a `__name` helper the page lacks.

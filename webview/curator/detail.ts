@@ -1,6 +1,9 @@
 // The detail pane: one prompt in full — problem, reference answer or tests, why the pipeline kept or
-// removed it, the researcher's label, and its rollouts from runs. Text only through textContent.
-import type { PromptDetail, Rollout } from '../../src/core/protocol/curator';
+// removed it (for contamination: the benchmark item beside the prompt, shared n-grams highlighted),
+// the researcher's label, and its rollouts from runs. Text only through textContent; LaTeX through
+// the shared KaTeX helper, with the raw text one click away.
+import type { OverlapEvidence, PromptDetail, RemovalDetail, Rollout } from '../../src/core/protocol/curator';
+import { mathBlock } from '../shared/latex';
 import { clear, h, hx } from './dom';
 
 /** The pane's buttons carry data-decision / data-action and are wired by the page through delegation. */
@@ -13,20 +16,25 @@ export function renderDetail(pane: HTMLElement, d: PromptDetail, actions: Detail
   clear(pane);
   const statusText = d.status === 'kept' ? (d.removals.length ? 'Kept: a keep label overrode the pipeline' : 'Kept by the pipeline')
     : d.status === 'removed' ? 'Removed by the pipeline' : 'Not curated (plain dataset)';
-  pane.append(
+  const parts: (HTMLElement | null)[] = [
     h('div', { class: 'detail-head' },
       h('span', { class: `codicon ${statusIcon(d.status)} status-${d.status}`, 'aria-hidden': 'true' }),
       h('span', { class: 'detail-id', title: d.id }, d.id),
       h('span', { class: 'detail-source' }, d.source),
     ),
     labelBar(d, actions),
+    d.verifierFailure ? h('div', { class: 'verifier-failure', role: 'note' },
+      h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }),
+      h('span', {}, ` The math verifier cannot parse the reference answer: ${d.verifierFailure}`)) : null,
     section('Pipeline', pipeline(d, statusText)),
-    section('Problem', h('pre', { class: 'problem-text' }, d.problem)),
+    ...d.removals.filter((r) => r.evidence?.length).map((r) => section('Contamination evidence', evidenceView(d.problem, r))),
+    section('Problem', mathBlock(d.problem, { className: 'problem-text' })),
     d.domain === 'math'
-      ? section('Reference answer', h('pre', { class: 'answer-text' }, d.answer ?? '(none)'))
+      ? section('Reference answer', d.answer === null ? h('pre', { class: 'answer-text' }, '(none)') : mathBlock(d.answer, { className: 'answer-text' }))
       : section(`Tests (${d.tests.length < d.testCount ? `first ${d.tests.length} of ` : ''}${d.testCount})`, testsTable(d)),
     section(`Rollouts (${d.rollouts.length})`, rollouts(d.rollouts)),
-  );
+  ];
+  pane.append(...parts.filter((p): p is HTMLElement => p !== null));
 }
 
 export function renderDetailPlaceholder(pane: HTMLElement, message: string): void {
@@ -77,6 +85,47 @@ function pipeline(d: PromptDetail, statusText: string): HTMLElement {
     d.passRate !== null ? h('span', {}, `pass rate ${(d.passRate * 100).toFixed(0)}%`) : null,
   );
   return h('div', {}, h('p', { class: `pipeline-status status-${d.status}` }, statusText), d.removals.length ? list : null, facts);
+}
+
+/** The prompt and each overlapping benchmark item side by side, the shared n-grams marked in both. */
+function evidenceView(problem: string, removal: RemovalDetail): HTMLElement {
+  const wrap = h('div', { class: 'evidence-list' });
+  for (const e of removal.evidence ?? []) {
+    const what = e.exact && !e.shared.length
+      ? `Same statement as ${e.benchmark} ${e.id}`
+      : `Shares ${e.sharedNgrams} ${e.n}-gram${e.sharedNgrams === 1 ? '' : 's'} with ${e.benchmark} ${e.id}`;
+    wrap.append(h('div', { class: 'evidence', 'data-benchmark-id': e.id },
+      h('div', { class: 'evidence-head' }, h('span', { class: 'evidence-count' }, what)),
+      h('div', { class: 'evidence-sides' },
+        h('div', { class: 'evidence-side' }, h('div', { class: 'side-title' }, 'Training prompt'), highlighted(problem, e.promptSpans, 'prompt')),
+        h('div', { class: 'evidence-side' }, h('div', { class: 'side-title' }, `${e.benchmark} · ${e.id}`), highlighted(e.benchmarkProblem, e.benchmarkSpans, 'benchmark')),
+      ),
+      sharedList(e),
+    ));
+  }
+  return wrap;
+}
+
+/** `text` with the given [start, end) ranges wrapped in <mark>; out-of-range spans are ignored. */
+function highlighted(text: string, spans: OverlapEvidence['promptSpans'], side: string): HTMLElement {
+  const pre = h('pre', { class: `evidence-text evidence-${side}` });
+  let at = 0;
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (start < at || end <= start || end > text.length) continue;
+    if (start > at) pre.append(text.slice(at, start));
+    pre.append(h('mark', {}, text.slice(start, end)));
+    at = end;
+  }
+  if (at < text.length) pre.append(text.slice(at));
+  return pre;
+}
+
+function sharedList(e: OverlapEvidence): HTMLElement | null {
+  if (!e.shared.length) return null;
+  const more = e.sharedNgrams > e.shared.length ? ` (first ${e.shared.length} of ${e.sharedNgrams})` : '';
+  return h('details', { class: 'shared-ngrams' },
+    h('summary', {}, `Shared ${e.n}-grams${more}`),
+    h('ul', {}, ...e.shared.map((g) => h('li', {}, h('code', {}, g)))));
 }
 
 function testsTable(d: PromptDetail): HTMLElement {

@@ -1,6 +1,8 @@
 // The Dataset Curator webview: a virtualised list of every prompt of the active dataset, search and
 // filters, a detail pane, and label decisions (keep / exclude / flag, note, undo) sent to the host,
-// which appends them to labels.jsonl. Every host message is validated before it is used.
+// which appends them to labels.jsonl. Every host message is validated before it is used. The same
+// page runs in the sidebar (list above detail) and in an editor tab (body[data-layout=editor]: a
+// wide table with the detail beside it).
 import './zodJitless';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -24,7 +26,8 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const ROW_HEIGHT = 44;
+const LAYOUT = document.body.dataset.layout === 'editor' ? 'editor' : 'sidebar';
+const ROW_HEIGHT = LAYOUT === 'editor' ? 28 : 44;
 const NOTE_FIELD_ID = 'note-field';
 const vscode = acquireVsCodeApi();
 
@@ -48,6 +51,10 @@ const selection = new Set<number>();
 /** Each entry restores the labels a decision replaced. */
 const undoStack: { id: string; label: RowLabel | null }[][] = [];
 let currentDetail: PromptDetail | null = null;
+/** The prompt the last keyboard decision labelled, until another key is pressed: `n` notes it. */
+let justDecided: string | null = null;
+/** The prompt the open note bar writes to. */
+let noteTarget: string | null = null;
 let detailTimer = 0;
 let searchTimer = 0;
 
@@ -59,8 +66,17 @@ let pendingFocusId: string | null = saved?.focusedId ?? null;
 const app = byId('app');
 const datasetLabel = h('span', { id: 'dataset-name', class: 'dataset-name' }, 'No dataset');
 const counts = h('span', { id: 'counts', class: 'counts' });
+// The sidebar view's title bar already carries Open, Curate and Open in Editor; an editor tab has no
+// title bar, so there the page shows them (and hides them while the empty state offers its own).
 const openButton = hx('vscode-button', { id: 'open-dataset', icon: 'folder-opened', secondary: true, title: 'Open a JSONL dataset or a curation output folder' }, 'Open');
 const curateButton = hx('vscode-button', { id: 'curate-dataset', icon: 'filter', secondary: true, title: 'AceReason: Curate Dataset' }, 'Curate');
+const toolbarButtons = h('div', { class: 'buttons', hidden: LAYOUT === 'sidebar' }, openButton, curateButton);
+const noteInput = h('input', { id: 'note-bar-input', type: 'text', class: 'note-bar-input', placeholder: 'Note — Enter saves, Escape cancels', 'aria-label': 'Note' });
+const noteBar = h('div', { id: 'note-bar', class: 'note-bar', hidden: true },
+  h('span', { id: 'note-bar-target', class: 'note-bar-target' }), noteInput);
+const tableHead = h('div', { class: 'table-head', hidden: LAYOUT === 'sidebar', 'aria-hidden': 'true' },
+  h('span', { class: 'c-status' }), h('span', { class: 'c-text' }, 'Prompt'), h('span', { class: 'c-id' }, 'Id'),
+  h('span', { class: 'c-source' }, 'Source'), h('span', { class: 'c-reasons' }, 'Pipeline'), h('span', { class: 'c-label' }, 'Label'));
 const errorBanner = h('div', { id: 'error-banner', class: 'error-banner', role: 'alert', hidden: true });
 const search = hx('vscode-textfield', { id: 'search', placeholder: 'Search id, source, text', type: 'search' }) as ValueElement;
 const sourceSelect = select('f-source', 'Any source');
@@ -94,9 +110,10 @@ const emptyState = h('div', { id: 'empty', class: 'empty-state', hidden: true })
 const detailPane = h('div', { id: 'detail', class: 'detail', 'aria-live': 'polite' });
 
 app.append(
-  h('header', { class: 'toolbar' }, h('div', { class: 'title' }, datasetLabel, counts), h('div', { class: 'buttons' }, openButton, curateButton)),
-  errorBanner, search, filterPanel, bulkBar, listViewport, emptyState,
-  h('div', { class: 'splitter', role: 'separator', 'aria-orientation': 'horizontal' }), detailPane,
+  h('div', { class: 'browse' },
+    h('header', { class: 'toolbar' }, h('div', { class: 'title' }, datasetLabel, counts), toolbarButtons),
+    errorBanner, search, filterPanel, bulkBar, noteBar, tableHead, listViewport, emptyState),
+  h('div', { class: 'splitter', role: 'separator', 'aria-orientation': LAYOUT === 'editor' ? 'vertical' : 'horizontal' }), detailPane,
 );
 fillStaticOptions();
 restoreFilterControls();
@@ -193,7 +210,8 @@ function focusedRow(): CuratorRow | undefined { const i = focusedIndex(); return
 function createRowElement(): HTMLElement {
   return h('div', { class: 'row', role: 'option' },
     h('span', { class: 'codicon status-icon', 'aria-hidden': 'true' }),
-    h('div', { class: 'row-main' }, h('div', { class: 'row-title' }), h('div', { class: 'row-meta' })),
+    h('div', { class: 'row-main' }, h('div', { class: 'row-title c-text' }),
+      h('div', { class: 'row-meta' }, h('span', { class: 'c-id' }), h('span', { class: 'c-source' }), h('span', { class: 'c-reasons' }))),
     h('span', { class: 'row-label' }),
     h('span', { class: 'row-actions' },
       h('button', { class: 'codicon codicon-check', 'data-decision': 'keep', title: 'Keep (k)', 'aria-label': 'Keep', tabindex: '-1' }),
@@ -216,7 +234,10 @@ function renderRowElement(el: HTMLElement, pos: number): void {
   el.classList.toggle('removed', row.status === 'removed');
   icon.className = `codicon status-icon status-${row.status} ${row.status === 'kept' ? 'codicon-pass' : row.status === 'removed' ? 'codicon-circle-slash' : 'codicon-circle-large-outline'}`;
   titleEl.textContent = row.text.replace(/\s+/g, ' ').slice(0, 300);
-  metaEl.textContent = [row.id, row.source, ...row.reasons].join(' · ');
+  const [idEl, sourceEl, reasonsEl] = Array.from(metaEl.children) as HTMLElement[];
+  idEl.textContent = row.id;
+  sourceEl.textContent = row.source;
+  reasonsEl.textContent = row.reasons.join(', ');
   el.title = row.status === 'removed' ? `Removed: ${row.reasons.join(', ')}` : '';
   labelEl.textContent = row.label ? row.label.decision + (row.label.note ? ' ✎' : '') : '';
   labelEl.className = `row-label${row.label ? ` label-${row.label.decision}` : ''}`;
@@ -350,6 +371,7 @@ function onHostMessage(msg: CuratorHostMessage): void {
       rows = []; haystacks = []; indexById.clear(); selection.clear(); total = 0; loading = false;
       datasetLabel.textContent = 'No dataset';
       emptyState.hidden = false;
+      toolbarButtons.hidden = true;
       clear(emptyState);
       emptyState.append(
         h('p', {}, msg.hint ?? 'Open a JSONL dataset or a curation output folder (curated.jsonl + removed.jsonl), or curate a dataset.'),
@@ -367,6 +389,7 @@ function onHostMessage(msg: CuratorHostMessage): void {
       datasetLabel.textContent = datasetName;
       datasetLabel.title = datasetName;
       emptyState.hidden = true;
+      toolbarButtons.hidden = LAYOUT === 'sidebar';
       listViewport.hidden = false;
       errorBanner.hidden = true;
       updateCounts();
@@ -442,23 +465,54 @@ document.addEventListener('keydown', (e) => {
     case 'k': case 'x': case 'f': {
       if (mod) { handled = false; break; }
       const single = selection.size <= 1;
+      const labelled = single ? focusedRow()?.id ?? null : null;
       decide(e.key === 'k' ? 'keep' : e.key === 'x' ? 'exclude' : 'flag');
-      // Triage flow: a single decision moves on to the next prompt.
+      // Triage flow: a single decision moves on to the next prompt...
       if (single && focusPos < filtered.length - 1 && !filters.label) moveFocus(focusPos + 1);
-      break;
+      // ...and a note typed right after it belongs to the prompt just labelled, not the next one.
+      justDecided = labelled;
+      e.preventDefault();
+      return;
     }
-    case 'n': if (mod) { handled = false; break; } focusNote(); break;
+    case 'n': if (mod) { handled = false; break; } openNoteBar(justDecided ?? focusedRow()?.id ?? null); break;
     case 'u': if (mod) { handled = false; break; } undo(); break;
     case '/': search.focus(); break;
     default: handled = false;
   }
+  justDecided = null;
   if (handled) e.preventDefault();
 });
 
-function focusNote(): void {
-  const field = document.getElementById(NOTE_FIELD_ID);
-  if (field) field.focus();
+/** Opens the note bar for one prompt (named in the bar, so the user sees which one the note is for). */
+function openNoteBar(id: string | null): void {
+  justDecided = null;
+  if (id === null || !indexById.has(id)) return;
+  const row = rows[indexById.get(id)!];
+  noteTarget = id;
+  byId('note-bar-target').textContent = `Note for ${id}: ${row.text.replace(/\s+/g, ' ').slice(0, 80)}`;
+  noteInput.value = row.label?.note ?? '';
+  noteBar.hidden = false;
+  noteInput.focus();
+  noteInput.select();
 }
+
+function closeNoteBar(): void {
+  noteBar.hidden = true;
+  noteTarget = null;
+  listViewport.focus();
+}
+
+/** Saves the note bar's text on its prompt, keeping (or, when unlabelled, flagging) its decision; undo reverts it. */
+function saveNoteBar(): void {
+  const index = noteTarget === null ? undefined : indexById.get(noteTarget);
+  if (index !== undefined) decide(rows[index].label?.decision ?? 'flag', [index], noteInput.value.trim());
+  closeNoteBar();
+}
+
+noteInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') { e.preventDefault(); e.stopPropagation(); saveNoteBar(); }
+  else if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); closeNoteBar(); }
+});
 
 listViewport.addEventListener('click', (e) => {
   const target = e.target as HTMLElement;
@@ -495,6 +549,7 @@ onButtonClick(bulkBar, (el) => {
 });
 onButtonClick(emptyState, (el) => post({ type: el.dataset.action === 'curate' ? 'curateDataset' : 'openDataset' }));
 openButton.addEventListener('click', () => post({ type: 'openDataset' }));
+if (LAYOUT === 'editor') document.body.classList.add('layout-editor');
 curateButton.addEventListener('click', () => post({ type: 'curateDataset' }));
 errorBanner.addEventListener('click', () => { errorBanner.hidden = true; });
 

@@ -8,7 +8,26 @@ import { PROBLEM_FIELDS, firstPresent } from '../dataset/presets/fields';
 import { rowId } from '../dataset/presets/preset';
 import { readRawRows } from '../dataset/rawRows';
 import { matchKey, matchTokens, ngrams } from './text';
-import type { BenchmarkOverlap } from './step';
+
+/** A benchmark item a training prompt shares n-grams with, and the evidence a reviewer checks. */
+export interface BenchmarkOverlap {
+  /** The benchmark file's basename without extension, e.g. "math500". */
+  benchmark: string;
+  file: string;
+  id: string;
+  /** How many distinct n-grams the two share (Infinity-free: whole-text matches count as 1). */
+  sharedNgrams: number;
+  exact?: boolean;
+  /** The shared n-grams themselves (match tokens joined by spaces; the first MAX_EVIDENCE_NGRAMS). */
+  shared?: string[];
+  /** The benchmark item's statement (the first MAX_EVIDENCE_CHARS characters), to read beside the prompt. */
+  benchmarkProblem?: string;
+}
+
+/** Evidence is recorded for this many overlapping items per prompt (the strongest first). */
+export const MAX_EVIDENCE_ITEMS = 3;
+export const MAX_EVIDENCE_NGRAMS = 50;
+export const MAX_EVIDENCE_CHARS = 4000;
 
 export interface BenchmarkItem {
   benchmark: string;
@@ -71,27 +90,46 @@ export async function loadBenchmarkIndex(files: readonly string[], n: number): P
   return buildBenchmarkIndex(items, n, skipped);
 }
 
-/**
- * Benchmark items sharing at least one n-gram (or the whole statement) with `text`, most shared
- * first. n-grams in `ignore` (boilerplate such as "express your answer as a decimal to the
- * nearest") are not evidence.
- */
-export function findOverlaps(index: BenchmarkIndex, text: string, ignore?: ReadonlySet<string>): BenchmarkOverlap[] {
+export interface OverlapOptions {
+  /** n-grams that are not evidence (boilerplate such as "express your answer as a decimal to the nearest"). */
+  ignore?: ReadonlySet<string>;
+  /** An item counts only when it shares at least this many n-grams (whole-statement matches always count). Default 1. */
+  minSharedNgrams?: number;
+  /** Attach the shared n-grams and the benchmark statement to the strongest MAX_EVIDENCE_ITEMS overlaps. */
+  evidence?: boolean;
+}
+
+/** Benchmark items sharing enough n-grams (or the whole statement) with `text`, most shared first. */
+export function findOverlaps(index: BenchmarkIndex, text: string, options: OverlapOptions | ReadonlySet<string> = {}): BenchmarkOverlap[] {
+  // A bare set is the boilerplate to ignore (the older call shape).
+  const opts: OverlapOptions = options instanceof Set ? { ignore: options } : options as OverlapOptions;
   const tokens = matchTokens(text);
-  const shared = new Map<number, number>();
+  const shared = new Map<number, string[]>();
   for (const gram of ngrams(tokens, index.n)) {
-    if (ignore?.has(gram)) continue;
+    if (opts.ignore?.has(gram)) continue;
     const hits = index.byNgram.get(gram);
-    if (hits) for (const i of hits) shared.set(i, (shared.get(i) ?? 0) + 1);
+    if (!hits) continue;
+    for (const i of hits) {
+      const list = shared.get(i);
+      if (list) list.push(gram);
+      else shared.set(i, [gram]);
+    }
   }
   const exact = new Set(index.byWholeText.get(tokens.join(' ')) ?? []);
-  for (const i of exact) if (!shared.has(i)) shared.set(i, 1);
+  for (const i of exact) if (!shared.has(i)) shared.set(i, []);
+  const min = opts.minSharedNgrams ?? 1;
   return [...shared.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .map(([i, count]) => {
+    .map(([i, grams]) => ({ i, grams, count: Math.max(1, grams.length) }))
+    .filter((x) => exact.has(x.i) || x.count >= min)
+    .sort((a, b) => b.count - a.count || a.i - b.i)
+    .map(({ i, grams, count }, rank) => {
       const item = index.items[i];
       const overlap: BenchmarkOverlap = { benchmark: item.benchmark, file: item.file, id: item.id, sharedNgrams: count };
       if (exact.has(i)) overlap.exact = true;
+      if (opts.evidence && rank < MAX_EVIDENCE_ITEMS) {
+        overlap.shared = grams.slice(0, MAX_EVIDENCE_NGRAMS);
+        overlap.benchmarkProblem = item.problem.slice(0, MAX_EVIDENCE_CHARS);
+      }
       return overlap;
     });
 }

@@ -11,6 +11,8 @@ export interface CurationOptions {
   ngram?: number;
   /** n-grams found in at least this many documents are phrasing, not contamination (0 = count all). */
   boilerplateMinDocs?: number;
+  /** A benchmark item counts as contamination only when it shares at least this many n-grams (default 1; whole-statement matches always count). */
+  minSharedNgrams?: number;
   labelsFile?: string;
   /** YYYY-MM-DD: code problems dated after it are removed. */
   dateCutoff?: string;

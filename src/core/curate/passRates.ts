@@ -1,8 +1,13 @@
 // Difficulty from rollouts: the trainer reports, per prompt, how many of k rollouts passed. We
 // keep those in <workspace>/.acereason/passrates.jsonl (append-only, latest measurement wins) and
 // sort prompts into buckets. The recipe's curriculum drops prompts solved more than 6 of 16 times.
+// A measurement is identified by (run, stage, prompt): writing it again — a run killed after its
+// end-of-stage write and resumed repeats that write — appends nothing, and readers count a
+// repeated line once.
+import fs from 'node:fs';
 import path from 'node:path';
 import { appendJsonLine, readJsonLines } from '../util/atomic';
+import { parseJsonText } from '../dataset/jsonText';
 import { acereasonDir } from '../runs/layout';
 import type { RowProblem } from '../dataset/errors';
 
@@ -19,7 +24,17 @@ export interface PassRateMeasurement {
   time?: string;
   /** Run that measured it, for provenance. */
   run?: string;
+  /** Stage of that run (its name), part of the measurement's identity. */
+  stage?: string;
   step?: number;
+}
+
+/**
+ * The identity of a measurement: a run measures a prompt once per stage (the stage's last step when
+ * unnamed). Measurements without a run have none: each is new (latest wins).
+ */
+export function passRateKey(m: PassRateMeasurement): string | undefined {
+  return m.run === undefined ? undefined : JSON.stringify([m.run, m.stage ?? m.step ?? null, m.id]);
 }
 
 export interface DifficultyBucket {
@@ -54,30 +69,68 @@ function validate(m: PassRateMeasurement): string | undefined {
   return undefined;
 }
 
-/** Appends one line per prompt (from the trainer's rollouts, or any evaluator). */
-export function recordPassRates(file: string, measurements: readonly PassRateMeasurement[]): void {
+/**
+ * Appends one line per prompt (from the trainer's rollouts, or any evaluator), except measurements
+ * whose (run, stage, prompt) the file already holds: repeating a write is a no-op. Returns how many
+ * lines were appended.
+ */
+export function recordPassRates(file: string, measurements: readonly PassRateMeasurement[]): number {
   const time = new Date().toISOString();
   for (const m of measurements) {
     const problem = validate(m);
     if (problem) throw new Error(`pass rate for '${m.id}': ${problem}`);
-    appendJsonLine(file, { time, ...m }, { fsync: false });
   }
+  const present = new Set(readJsonLines<PassRateMeasurement>(file).records.filter((m) => m && typeof m === 'object').map(passRateKey));
+  let appended = 0;
+  for (const m of measurements) {
+    const key = passRateKey(m);
+    if (key !== undefined && present.has(key)) continue;
+    present.add(key);
+    appendJsonLine(file, { time, ...m }, { fsync: false });
+    appended++;
+  }
+  return appended;
 }
 
-export function loadPassRates(file: string, buckets: readonly DifficultyBucket[] = DEFAULT_BUCKETS): { rates: Map<string, PassRateInfo>; badLines: RowProblem[] } {
-  const { records, badLines } = readJsonLines<PassRateMeasurement>(file);
+export interface LoadedPassRates {
+  /** The latest measurement per prompt id. */
+  rates: Map<string, PassRateInfo>;
+  badLines: RowProblem[];
+  /** Distinct (run, stage, prompt) measurements, plus every measurement without a run. */
+  measurements: number;
+  /** Lines repeating a measurement already read (ignored). */
+  duplicates: number;
+}
+
+export function loadPassRates(file: string, buckets: readonly DifficultyBucket[] = DEFAULT_BUCKETS): LoadedPassRates {
   const rates = new Map<string, PassRateInfo>();
-  const bad: RowProblem[] = badLines.map((b) => ({ file, line: b.line, error: b.error }));
-  let line = 0;
-  for (const m of records) {
-    line++;
-    const problem = validate(m);
-    if (problem) {
-      bad.push({ file, line, error: problem });
+  const bad: RowProblem[] = [];
+  const seen = new Set<string>();
+  let unkeyed = 0;
+  let duplicates = 0;
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].trim();
+    if (!text) continue;
+    const parsed = parseJsonText(text);
+    if (!parsed.ok) {
+      bad.push({ file, line: i + 1, error: parsed.error });
       continue;
     }
+    const m = parsed.value as PassRateMeasurement;
+    const problem = m && typeof m === 'object' && !Array.isArray(m) ? validate(m) : 'expected a JSON object';
+    if (problem) {
+      bad.push({ file, line: i + 1, error: problem });
+      continue;
+    }
+    const key = passRateKey(m);
+    if (key === undefined) unkeyed++;
+    else if (seen.has(key)) {
+      duplicates++;
+      continue;
+    } else seen.add(key);
     const passRate = m.passes / m.k;
     rates.set(m.id, { ...m, passRate, bucket: difficultyBucket(passRate, buckets) });
   }
-  return { rates, badLines: bad };
+  return { rates, badLines: bad, measurements: seen.size + unkeyed, duplicates };
 }

@@ -13,7 +13,7 @@ import { ngramSize, type CurationOptions } from './options';
 import { loadPassRates, type PassRateInfo } from './passRates';
 import type { RemovalReason, StepContext } from './step';
 import { CURATION_STEPS, stepByName } from './steps';
-import type { ReferenceRunner } from './steps/referenceSolutions';
+import type { ReferenceRunner } from './referenceRunner';
 
 export interface CurationProgress {
   phase: 'read' | 'benchmarks' | 'step' | 'write' | 'done';
@@ -77,6 +77,9 @@ export function validateOptions(options: CurationOptions): void {
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`ngram must be an integer from 1 to 100, got ${options.ngram}`);
   for (const name of [...(options.steps ?? []), ...(options.skipSteps ?? [])]) {
     if (!stepByName(name)) throw new Error(`unknown step '${name}' (known: ${CURATION_STEPS.map((s) => s.name).join(', ')})`);
+  }
+  if (options.minSharedNgrams !== undefined && !(Number.isInteger(options.minSharedNgrams) && options.minSharedNgrams >= 1)) {
+    throw new Error(`minSharedNgrams must be an integer of at least 1, got ${options.minSharedNgrams}`);
   }
   for (const [key, value] of [['minPassRate', options.minPassRate], ['maxPassRate', options.maxPassRate], ['nearDuplicateThreshold', options.nearDuplicateThreshold]] as const) {
     if (value !== undefined && !(value >= 0 && value <= 1)) throw new Error(`${key} must be within 0..1, got ${value}`);

@@ -3,21 +3,12 @@
 // steps, counts reasons and writes the report. A new step = one file in ./steps + one line in
 // ./steps/index.ts.
 import type { PromptRecord } from '../dataset/records';
-import type { BenchmarkIndex } from './benchmarks';
+import type { BenchmarkIndex, BenchmarkOverlap } from './benchmarks';
 import type { CurationOptions } from './options';
 import type { PassRateInfo } from './passRates';
-import type { ReferenceRunner } from './steps/referenceSolutions';
+import type { ReferenceRunner } from './referenceRunner';
 
-/** A benchmark item a training prompt shares n-grams with. */
-export interface BenchmarkOverlap {
-  /** The benchmark file's basename without extension, e.g. "math500". */
-  benchmark: string;
-  file: string;
-  id: string;
-  /** How many distinct n-grams the two share (Infinity-free: whole-text matches count as 1). */
-  sharedNgrams: number;
-  exact?: boolean;
-}
+export type { BenchmarkOverlap };
 
 export interface RemovalReason {
   /** Stable key counted in report.json, e.g. "duplicate:exact", "contaminated", "multiple-choice". */

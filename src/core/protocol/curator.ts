@@ -40,11 +40,32 @@ export const CuratorRow = z.object({
 });
 export type CuratorRow = z.infer<typeof CuratorRow>;
 
+/** [start, end) character ranges to highlight. */
+const Spans = z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).max(5000);
+
+/** One benchmark item a prompt overlaps, with what they share, to read side by side. */
+export const OverlapEvidence = z.object({
+  benchmark: text(500),
+  id: text(500),
+  /** How many distinct n-grams they share (1 for a whole-statement match). */
+  sharedNgrams: z.number().int().nonnegative(),
+  n: z.number().int().positive(),
+  exact: z.boolean(),
+  /** The shared n-grams (normalised words), as recorded by the decontamination step. */
+  shared: z.array(text(2000)).max(200),
+  benchmarkProblem: text(20_000),
+  promptSpans: Spans,
+  benchmarkSpans: Spans,
+});
+export type OverlapEvidence = z.infer<typeof OverlapEvidence>;
+
 export const RemovalDetail = z.object({
   reason: text(500),
   detail: text(5000).optional(),
   /** Benchmark items this prompt overlaps (decontamination), e.g. "math500:test/algebra/123". */
   overlaps: z.array(text(500)).max(200).optional(),
+  /** Side-by-side evidence for the strongest overlaps (detail messages only). */
+  evidence: z.array(OverlapEvidence).max(10).optional(),
 });
 export type RemovalDetail = z.infer<typeof RemovalDetail>;
 
@@ -68,6 +89,8 @@ export const PromptDetail = z.object({
   answer: text(20_000).nullable(),
   tests: z.array(z.object({ input: text(20_000), output: text(20_000) })).max(50),
   testCount: z.number().int().nonnegative(),
+  /** Why the math verifier cannot parse the reference answer, when the record or its removal says so. */
+  verifierFailure: text(2000).nullable().optional(),
   status: PipelineStatus,
   removals: z.array(RemovalDetail).max(100),
   label: RowLabel.nullable(),
@@ -113,6 +136,8 @@ export const CuratorViewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestDetail'), id }),
   z.object({ type: z.literal('openDataset') }),
   z.object({ type: z.literal('curateDataset') }),
+  /** Open the active dataset in an editor tab (the wide table with the detail beside it). */
+  z.object({ type: z.literal('openInEditor') }),
 ]);
 export type CuratorViewMessage = z.infer<typeof CuratorViewMessage>;
 

@@ -1,6 +1,6 @@
 // The code-verification CodeLens on solution documents (.py, .js, Markdown with a fenced block).
 import * as vscode from 'vscode';
-import type { Services } from '../extension';
+import type { Services } from '../services';
 import { settings, workspaceDir } from '../settings';
 import { CodeSandbox } from '../../core/reward/code';
 import { SolutionCodeLensProvider, VERIFY_COMMAND } from './provider';

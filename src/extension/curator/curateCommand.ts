@@ -1,17 +1,20 @@
 // "AceReason: Curate Dataset": pick a file, a domain (auto-detected default) and optional benchmark
-// files, run the curation pipeline with a progress notification, open report.json and show the
-// output in the curator.
+// files, run the curation pipeline in the CLI's job process (the extension host stays free) with a
+// cancellable progress notification, open report.json and show the output in the curator.
 import * as vscode from 'vscode';
 import path from 'node:path';
 import fs from 'node:fs';
-import { runCuration, REPORT_FILE, type CurationProgress } from '../../core/curate';
+import { REPORT_FILE, type CurationOptions, type CurationReport } from '../../core/curate';
 import { passRatesFile } from '../../core/curate/passRates';
 import { acereasonDir, labelsFile } from '../../core/runs/layout';
-import { detectDomain } from './dataset';
+import { detectDomain, loadsInOneBlock } from '../../core/curate/reviewDataset';
+import { JobCancelled, startJob } from '../jobs';
+import { cliScript, runJobWithProgress } from '../jobProgress';
 
 export const DATASET_FILTERS = { 'Datasets': ['jsonl', 'ndjson', 'json', 'parquet'] };
 
 export interface CurateDeps {
+  context: vscode.ExtensionContext;
   output: vscode.OutputChannel;
   workspaceDir: () => string;
   /** Show the output folder in the curator. */
@@ -37,7 +40,7 @@ const DOMAIN_DETAIL: Record<CurationDomain, string> = {
  * one first. Enter while it is still detecting takes the detected domain as soon as it is known.
  * Resolves undefined when dismissed; rejects when the file cannot be read.
  */
-export function pickDomain(file: string): Promise<CurationDomain | undefined> {
+export function pickDomain(file: string, context: vscode.ExtensionContext): Promise<CurationDomain | undefined> {
   type Item = vscode.QuickPickItem & { domain: CurationDomain };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'AceReason: Curate Dataset — domain';
@@ -60,7 +63,11 @@ export function pickDomain(file: string): Promise<CurationDomain | undefined> {
     });
     qp.onDidHide(() => settle(() => resolve(undefined)));
     qp.show();
-    detectDomain(file).then((d) => {
+    // A Parquet or JSON-array file is read in one block: detect its domain in the job process.
+    const detection = loadsInOneBlock(file)
+      ? startJob({ kind: 'detectDomain', file }, { cliScript: cliScript(context) }).result.then((r) => (r as { domain: CurationDomain }).domain)
+      : detectDomain(file);
+    detection.then((d) => {
       if (settled) return;
       detected = d;
       if (acceptWhenDetected) { settle(() => resolve(d)); return; }
@@ -81,7 +88,7 @@ export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.U
   if (!input) return;
 
   let domain: CurationDomain | undefined;
-  try { domain = await pickDomain(input.fsPath); } catch (e) {
+  try { domain = await pickDomain(input.fsPath, deps.context); } catch (e) {
     void vscode.window.showErrorMessage(`AceReason: cannot read ${input.fsPath}: ${(e as Error).message}`);
     return;
   }
@@ -103,24 +110,23 @@ export async function curateDatasetCommand(deps: CurateDeps, inputArg?: vscode.U
   const labels = labelsFile(workspace);
   const passRates = passRatesFile(workspace);
   deps.output.appendLine(`[curate] ${domain}: ${input.fsPath} → ${outDir}${benchmarks.length ? ` (benchmarks: ${benchmarks.join(', ')})` : ''}`);
+  const options: CurationOptions = {
+    domain, inputs: [input.fsPath], benchmarks, outDir,
+    labelsFile: fs.existsSync(labels) ? labels : undefined,
+    passRatesFile: fs.existsSync(passRates) ? passRates : undefined,
+  };
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Curating ${path.basename(input.fsPath)}`, cancellable: false },
-      async (progress) => runCuration({
-        domain, inputs: [input.fsPath], benchmarks, outDir,
-        labelsFile: fs.existsSync(labels) ? labels : undefined,
-        passRatesFile: fs.existsSync(passRates) ? passRates : undefined,
-      }, (p: CurationProgress) => {
-        const counts = p.total ? ` (${p.done}/${p.total})` : '';
-        progress.report({ message: `${p.step ? `${p.step}: ` : ''}${p.message}${counts}` });
-      }),
-    );
+    const result = await runJobWithProgress(deps.context, `Curating ${path.basename(input.fsPath)}`, { kind: 'curate', options: { ...options } }) as { report: CurationReport };
     const r = result.report;
     deps.output.appendLine(`[curate] kept ${r.kept} of ${r.input}; removed ${JSON.stringify(r.removed)}; skipped lines ${r.skipped_lines}`);
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(outDir, REPORT_FILE)), { preview: false, preserveFocus: true });
     await deps.showInCurator(outDir);
     void vscode.window.showInformationMessage(`AceReason: kept ${r.kept} of ${r.input} prompts (${r.removed_total} removed, ${r.skipped_lines} unreadable lines).`);
   } catch (e) {
+    if (e instanceof JobCancelled) {
+      deps.output.appendLine('[curate] cancelled');
+      return;
+    }
     deps.output.appendLine(`[curate] failed: ${(e as Error).stack ?? (e as Error).message}`);
     void vscode.window.showErrorMessage(`AceReason: curation failed: ${(e as Error).message}`, 'Show Log').then((c) => c && deps.output.show(true));
   }

@@ -9,7 +9,11 @@ export interface CuratorPageAssets {
   scriptUri: string;
   styleUri: string;
   codiconUri: string;
+  /** KaTeX's stylesheet (dist/webview/katex/katex.min.css), for typeset LaTeX. */
+  katexStyleUri?: string;
   nonce?: string;
+  /** 'sidebar' (the narrow view: list above detail) or 'editor' (a tab: wide table, detail beside it). */
+  layout?: 'sidebar' | 'editor';
 }
 
 export { newNonce };
@@ -24,10 +28,11 @@ export function curatorHtml(a: CuratorPageAssets): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(a.codiconUri)}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${attr(a.styleUri)}">
+${a.katexStyleUri ? `<link rel="stylesheet" href="${attr(a.katexStyleUri)}">
+` : ''}<link rel="stylesheet" href="${attr(a.styleUri)}">
 <title>Dataset Curator</title>
 </head>
-<body>
+<body data-layout="${a.layout ?? 'sidebar'}">
 <div id="app"></div>
 <script nonce="${attr(nonce)}" src="${attr(a.scriptUri)}"></script>
 </body>

@@ -14,7 +14,7 @@ import { appendLabel } from '../../core/labels/store';
 import { labelsFile, runPaths } from '../../core/runs/layout';
 import { RunFeed, sourceKey } from '../../core/runs/runFeed';
 import { listRunIds } from '../../core/runs/runSummary';
-import type { Services } from '../extension';
+import type { Services } from '../services';
 import { runsDir, workspaceDir } from '../settings';
 import { dashboardHtml } from './html';
 import { openSampleDocument } from './sampleDocument';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { parseDashboardState, type DashboardSource } from '../../core/protocol/dashboard';
 import { listRunIds } from '../../core/runs/runSummary';
-import type { Services } from '../extension';
+import type { Services } from '../services';
 import { runsDir } from '../settings';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, dashboardWebviewOptions } from './panel';
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Services } from '../extension';
+import type { Services } from '../services';
 import { runsDir } from '../settings';
 import { RunItem, RunsTreeProvider } from './tree';
 

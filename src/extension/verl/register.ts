@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Services } from '../extension';
-import { exportVerl } from '../../core/verl/export';
+import type { Services } from '../services';
+import type { ExportReport } from '../../core/verl/export';
+import { runJobWithProgress } from '../jobProgress';
 import { writeRewardModule } from '../../core/verl/rewardModule';
 import { buildLaunchPlan, DEFAULT_LAUNCH_OPTIONS, LAUNCH_MODES, type LaunchMode } from '../../core/verl/launch';
 import { loadRecipeFile, type Recipe } from '../../core/rl/recipe';
@@ -58,7 +59,10 @@ async function launch(s: Services): Promise<void> {
   const root = path.join(acereasonDir(ws), 'verl', `${recipe.name}-${stamp}`);
   const dataDir = path.join(root, 'data');
   try {
-    const report = await exportVerl({ inputs: curated.map((u) => u.fsPath), validation: [], outDir: dataDir, labelsFile: labelsFile(ws) });
+    // Parquet writing of a large dataset happens in the job process, not the extension host.
+    const report = await runJobWithProgress(s.context, 'AceReason: exporting for verl', {
+      kind: 'exportVerl', inputs: curated.map((u) => u.fsPath), outDir: dataDir, labelsFile: labelsFile(ws),
+    }) as ExportReport;
     writeRewardModule(dataDir, DEFAULT_LAUNCH_OPTIONS.rewardUrl);
     const plan = buildLaunchPlan(recipe, { ...DEFAULT_LAUNCH_OPTIONS, modelPath: model, dataDir, outputDir: path.join(root, 'outputs'), mode });
     const scriptsDir = path.join(root, 'scripts');

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Services } from '../extension';
+import type { Services } from '../services';
 import { acereasonDir } from '../../core/runs/layout';
 import { startVerlWatch, type VerlWatch, type WatchInput } from '../../core/verl/mirror';
 import { workspaceDir } from '../settings';

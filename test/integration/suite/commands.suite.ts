@@ -1,11 +1,12 @@
 // The extension's commands through the vscode API: activation, registration, Start Math RL (the
 // trainer answers and reports the run running), a SIGKILLed trainer noticed within 2 s, a new run
-// afterwards, and Stop Training.
+// afterwards, Stop Training, and a launch refused before anything starts (a code file for Math RL).
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Services } from '../../../src/extension/extension';
+import type { Services } from '../../../src/extension/services';
 import type { TrainerMessage } from '../../../src/core/protocol/trainer';
 import type { TrainerExit } from '../../../src/extension/trainerProcess';
 import { test } from './tinyRunner';
@@ -119,4 +120,14 @@ test('Stop Training is acknowledged by the trainer with a stopping status', asyn
   const stopping = nextMessage((m) => m.type === 'status' && m.runId === runId && ['stopping', 'stopped', 'finished'].includes(m.status), "a 'stopping' status", 10_000);
   await runAcceptingDefaults('acereason.stopTraining');
   await stopping;
+}, 30_000);
+
+test('Start Math RL refuses a code file before starting anything, naming the file and the domain', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'acereason-code-')), 'problems.jsonl');
+  fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `c${i}`, problem: `Print ${i}.`, tests: [{ input: '', output: `${i}\n` }] })).join('\n') + '\n');
+  const before = services.supervisor.activeRun?.runId;
+  const runId = await vscode.commands.executeCommand<string | undefined>('acereason.startMathRL', { dataset: file, recipe: 'demo' });
+  assert.equal(runId, undefined, 'no run was started');
+  assert.equal(services.supervisor.activeRun?.runId, before, 'the active run is unchanged');
+  assert.ok(!fs.existsSync(path.join(path.dirname(file), '.acereason')), 'nothing was written next to the file');
 }, 30_000);

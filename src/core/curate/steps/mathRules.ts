@@ -32,7 +32,30 @@ function subQuestionCount(prose: string): number {
 }
 // "Show that" only as an instruction, not in "the census will show that the number…".
 const PROOF = /\bprove\b|\bproof\b|(?:^|[.:;!?]\s*|\n\s*)(?:show|demonstrate|verify) that\b|\bjustify your answer\b/i;
-const FIGURE = /\[asy\]|\b(figure|diagram|picture|graph)\s+(below|above|shown|at right|on the right)\b|\b(shown|pictured|depicted)\s+(below|above|in the (figure|diagram|picture))\b|\bsee (the )?(figure|diagram)|!\[|<img\b/i;
+// A picture named as such ("the figure below", "as shown in the figures", an [asy] block) is a
+// figure whatever else the text holds.
+const PICTURE = /\[asy\]|\b(figures?|diagrams?|pictures?|graphs?|images?|drawings?)\s+(below|above|shown|at right|on the right)\b|\b(shown|pictured|depicted|drawn)\s+(?:below\s+)?in the (figures?|diagrams?|pictures?|images?|drawings?)\b|\bsee (the )?(figures?|diagrams?)|!\[|<img\b/i;
+// "… are shown below" names no picture: it is figure-dependent only when the data it points at is
+// not in the text (the rows of "The first 20 numbers of an arrangement are shown below" usually are).
+const SHOWN = /\b(shown|pictured|depicted|displayed)\s+(below|above)\b/gi;
+const TABLE_ENV = /\\begin\s*\{\s*(array|tabular|matrix|[pbvB]matrix|align\*?|eqnarray\*?|cases)\s*\}|\|[^|\n]+\|[^|\n]+\|/;
+const NUMBER_RUN = /(?:-?\d+(?:\.\d+)?[\s,;:&$\\]+){4,}-?\d/;
+
+/** True when the text on the side a "shown below/above" points to holds the data (rows, a table, a number run). */
+function dataInText(side: string): boolean {
+  if (TABLE_ENV.test(side) || NUMBER_RUN.test(side)) return true;
+  return side.split('\n').filter((l) => /\d/.test(l)).length >= 3;
+}
+
+function figureReason(problem: string): string | undefined {
+  if (PICTURE.test(problem)) return 'the prompt depends on a figure';
+  for (const m of problem.matchAll(SHOWN)) {
+    const at = m.index ?? 0;
+    const side = m[2].toLowerCase() === 'below' ? problem.slice(at + m[0].length) : problem.slice(0, at);
+    if (!dataInText(side)) return `the prompt says "${m[0]}" but the text there holds no data`;
+  }
+  return undefined;
+}
 const TRUE_FALSE_PROMPT = /\btrue or false\b|\b(?:is|are) (?:this|these|the following|each of the following)(?: statements?)? (?:true|false)\s*\?|\bdetermine whether\b[\s\S]*\b(?:true|false)\b/i;
 const TRUE_FALSE_ANSWERS = new Set(['true', 'false', 'yes', 'no', 'correct', 'incorrect']);
 // "(C)" or "\textbf{(C)}": a choice label. A bare letter can be a real answer ("the 1992nd letter").
@@ -64,7 +87,7 @@ export const MATH_RULES: readonly ExclusionRule<MathRecord>[] = [
   },
   {
     reason: 'figure',
-    check: (r) => (FIGURE.test(r.problem) ? 'the prompt depends on a figure' : undefined),
+    check: (r) => figureReason(r.problem),
   },
   {
     reason: 'non-english',

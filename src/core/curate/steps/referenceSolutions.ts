@@ -3,15 +3,10 @@
 // against every test. Problems without a reference solution are kept and counted. Optional
 // (--verify-references): it runs untrusted code and takes seconds per problem.
 import type { CodeRecord } from '../../dataset/records';
+import type { ReferenceRunner } from '../referenceRunner';
 import { removeWith, type CurationStep, type RemovalReason } from '../step';
 
-/** The slice of CodeSandbox this step uses (so tests can hand in a fake and the pipeline a real one). */
-export interface ReferenceRunner {
-  runTests(req: { code: string; tests: CodeRecord['tests']; fnName?: string; timeoutS?: number; memoryMb?: number; stopOnFirstFailure?: boolean }): Promise<{
-    passed: boolean;
-    tests: { status: string; message?: string }[];
-  }>;
-}
+export type { ReferenceRunner };
 
 export const DEFAULT_SANDBOX_CONCURRENCY = 2;
 

@@ -1,21 +1,39 @@
-// The curator's active dataset on the host side: a curation output (curated.jsonl + removed.jsonl
-// with reasons) or any dataset file the readers understand. Rows stay here; the webview gets
-// summaries in chunks and one prompt in full on request. No `vscode` import: tests use it directly.
+// The dataset the curator reviews: a curation output (curated.jsonl + removed.jsonl with reasons)
+// or any dataset file the readers understand. The extension host keeps the rows; the webview gets
+// summaries in chunks and one prompt in full on request. Loading a Parquet or JSON-array file runs in
+// the CLI's `job` process (the formats have no streaming boundary), which hands the host the entries
+// as JSONL (`writeReviewEntries` / `readReviewEntries`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDataset, detectPreset } from '../../core/dataset/load';
-import { readRawRows } from '../../core/dataset/rawRows';
-import { describeRowProblem, DatasetError, type RowProblem } from '../../core/dataset/errors';
-import { CURATED_FILE, REMOVED_FILE } from '../../core/curate/pipeline';
-import type { PromptRecord } from '../../core/dataset/records';
+import { loadDataset, detectPreset } from '../dataset/load';
+import { readRawRows } from '../dataset/rawRows';
+import { describeRowProblem, DatasetError, type RowProblem } from '../dataset/errors';
+import { CURATED_FILE, REMOVED_FILE } from './pipeline';
+import { sharedSpans } from './evidence';
+import type { PromptRecord } from '../dataset/records';
 import {
-  ROW_TEXT_CHARS, type CuratorRow, type PipelineStatus, type PromptDetail, type RemovalDetail, type RowLabel, type Rollout,
-} from '../../core/protocol/curator';
+  ROW_TEXT_CHARS, type CuratorRow, type OverlapEvidence, type PipelineStatus, type PromptDetail, type RemovalDetail, type RowLabel, type Rollout,
+} from '../protocol/curator';
+
+/** What removed.jsonl recorded about one overlapping benchmark item (decontamination evidence). */
+export interface RecordedOverlap {
+  benchmark: string;
+  id: string;
+  sharedNgrams: number;
+  exact: boolean;
+  shared: string[];
+  benchmarkProblem: string;
+}
+
+/** A removal as the host keeps it: what the view shows, plus the recorded evidence to lay out on request. */
+export interface HostRemoval extends RemovalDetail {
+  recorded?: RecordedOverlap[];
+}
 
 export interface CuratorEntry {
   record: PromptRecord;
   status: PipelineStatus;
-  removals: RemovalDetail[];
+  removals: HostRemoval[];
 }
 
 export interface CuratorDataset {
@@ -168,7 +186,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseReasons(raw: unknown, file: string, line: number): RemovalDetail[] {
+function parseReasons(raw: unknown, file: string, line: number): HostRemoval[] {
   if (raw === undefined || raw === null) return [{ reason: 'removed' }];
   const list = Array.isArray(raw) ? raw : [raw];
   return list.map((r, i) => {
@@ -176,12 +194,54 @@ function parseReasons(raw: unknown, file: string, line: number): RemovalDetail[]
     if (!isObject(r) || typeof r.reason !== 'string') {
       throw new Error(`${file}:${line}: reasons[${i}] must be a string or an object with a string 'reason'`);
     }
-    const detail: RemovalDetail = { reason: r.reason.slice(0, 500) };
+    const detail: HostRemoval = { reason: r.reason.slice(0, 500) };
     if (typeof r.detail === 'string') detail.detail = r.detail.slice(0, 5000);
     if (typeof r.duplicateOf === 'string') detail.detail = `${detail.detail ? `${detail.detail}; ` : ''}duplicate of ${r.duplicateOf}`.slice(0, 5000);
-    if (Array.isArray(r.overlaps)) detail.overlaps = r.overlaps.slice(0, 200).map(overlapName);
+    if (Array.isArray(r.overlaps)) {
+      detail.overlaps = r.overlaps.slice(0, 200).map(overlapName);
+      const recorded = r.overlaps.slice(0, 10).map(recordedOverlap).filter((o): o is RecordedOverlap => !!o);
+      if (recorded.length) detail.recorded = recorded;
+    }
     return detail;
   });
+}
+
+/** The evidence of an overlap object written by the decontamination step; undefined when it carries none. */
+function recordedOverlap(o: unknown): RecordedOverlap | undefined {
+  if (!isObject(o) || typeof o.benchmarkProblem !== 'string') return undefined;
+  const shared = Array.isArray(o.shared) ? o.shared.filter((g): g is string => typeof g === 'string').slice(0, 200).map((g) => g.slice(0, 2000)) : [];
+  return {
+    benchmark: typeof o.benchmark === 'string' ? o.benchmark.slice(0, 500) : '?',
+    id: typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id).slice(0, 500) : '?',
+    sharedNgrams: typeof o.sharedNgrams === 'number' && Number.isInteger(o.sharedNgrams) && o.sharedNgrams >= 0 ? o.sharedNgrams : shared.length,
+    exact: o.exact === true,
+    shared,
+    benchmarkProblem: o.benchmarkProblem.slice(0, 20_000),
+  };
+}
+
+/** The recorded overlaps of a removal laid out against the prompt: highlighted spans on both sides. */
+export function evidenceOf(problem: string, recorded: readonly RecordedOverlap[]): OverlapEvidence[] {
+  return recorded.map((o) => {
+    const n = o.shared.length ? o.shared[0].split(' ').length : 1;
+    // A whole-statement match shares every word: highlight all of both texts.
+    const all = (t: string): [number, number][] => (t.length ? [[0, t.length]] : []);
+    return {
+      benchmark: o.benchmark, id: o.id, sharedNgrams: o.sharedNgrams, n, exact: o.exact, shared: o.shared, benchmarkProblem: o.benchmarkProblem,
+      promptSpans: o.exact && !o.shared.length ? all(problem) : sharedSpans(problem, o.shared, n).slice(0, 5000),
+      benchmarkSpans: o.exact && !o.shared.length ? all(o.benchmarkProblem) : sharedSpans(o.benchmarkProblem, o.shared, n).slice(0, 5000),
+    };
+  });
+}
+
+/** Why the verifier cannot parse the reference answer, from the removal that says so or a flag on the record. */
+export function verifierFailureOf(entry: CuratorEntry): string | null {
+  const removal = entry.removals.find((r) => r.reason === 'answer-unparseable');
+  if (removal) return (removal.detail ?? 'the verifier cannot parse the reference answer').replace(/^overridden by a keep label — /, '').slice(0, 2000);
+  const flag = entry.record.meta?.verifierFailure ?? entry.record.meta?.answerUnparseable;
+  if (typeof flag === 'string' && flag) return flag.slice(0, 2000);
+  if (flag === true) return 'the verifier cannot parse the reference answer';
+  return null;
 }
 
 /** "math500:test/algebra/1" (benchmark:id), from an overlap object or a plain string. */
@@ -250,10 +310,48 @@ export function toDetail(entry: CuratorEntry, label: RowLabel | null, measured: 
     tests: r.domain === 'code' ? r.tests.slice(0, DETAIL_TESTS).map((t) => ({ input: cut(t.input, 20_000), output: cut(t.output, 20_000) })) : [],
     testCount: r.domain === 'code' ? r.tests.length : 0,
     status: entry.status,
-    removals: entry.removals.slice(0, 100),
+    removals: entry.removals.slice(0, 100).map(({ recorded, ...shown }) => (recorded ? { ...shown, evidence: evidenceOf(r.problem, recorded) } : shown)),
+    verifierFailure: verifierFailureOf(entry),
     label,
     difficulty: measured.difficulty,
     passRate: measured.passRate,
     rollouts: rollouts.slice(0, 200),
   };
+}
+
+// ---- entries as JSONL (from the job process to the host) ---------------------------------------
+
+/** What a loaded dataset is besides its entries. */
+export interface ReviewDatasetHeader {
+  name: string;
+  location: string;
+  curated: boolean;
+  problems: RowProblem[];
+}
+
+/** One line per entry, so the reader can parse them one at a time. */
+export function reviewEntriesJsonl(ds: CuratorDataset): string {
+  return ds.entries.map((e) => JSON.stringify(e)).join('\n') + (ds.entries.length ? '\n' : '');
+}
+
+/** Reads entries written by reviewEntriesJsonl, line by line (the host's event loop keeps turning). */
+export async function readReviewEntries(file: string, header: ReviewDatasetHeader): Promise<CuratorDataset> {
+  const readline = await import('node:readline');
+  const out: CuratorDataset = { ...header, entries: [], byId: new Map() };
+  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (!text) continue;
+    const e = JSON.parse(text) as CuratorEntry;
+    if (!e || typeof e !== 'object' || !e.record || typeof e.record.id !== 'string') throw new DatasetError(`${file}:${line}: not a curator entry`);
+    out.entries.push(e);
+  }
+  return withIndex(out);
+}
+
+/** Whether loading `target` parses a whole file at once (Parquet row groups, JSON arrays): such loads go to the job process. */
+export function loadsInOneBlock(target: string): boolean {
+  if (!fs.existsSync(target) || fs.statSync(target).isDirectory()) return false;
+  return /\.(parquet|json)$/i.test(target);
 }
