@@ -184,9 +184,12 @@ test('answer check: answers the math verifier cannot parse are removed', async (
   const records = [
     math('frac', 'p', '-\\frac{2}{3}'), math('tuple', 'p', '\\left( 3, \\frac{\\pi}{2} \\right)'), math('interval', 'p', '[0, 1)'),
     math('ratio', 'p', '1:3'), math('word', 'p', '\\text{Friday}'), math('approx', 'p', '\\approx 8.24'),
+    math('broken', 'p', '\\frac{1}{7}\\triangle ABC'),
   ];
   const got = await reasonsOf(answerCheckStep, records, ctx('math'));
-  assert.deepEqual(Object.keys(got).sort(), ['approx', 'ratio', 'word']);
+  // A ratio and an approximate value are answers the verifier compares; a word-only answer is flagged
+  // for RL training (no equivalence beyond text), and a broken expression does not parse.
+  assert.deepEqual(Object.keys(got).sort(), ['broken', 'word']);
   assert.ok(Object.values(got).every((r) => r[0] === 'answer-unparseable'));
 });
 
