@@ -2,12 +2,12 @@
 // DIR/curated.jsonl, DIR/removed.jsonl and DIR/report.json, with a progress bar on a terminal.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { CliError, type CliCommand } from '../command';
+import { CliError, parseArgs, type CliCommand } from '../command';
 import { CURATION_STEPS, runCuration, type CurationOptions, type CurationProgress } from '../../core/curate';
 import { parseCutoff } from '../../core/curate/steps/dateCutoff';
-import { DatasetError } from '../../core/dataset/errors';
+import { DatasetError, type RowProblem } from '../../core/dataset/errors';
+import { summarizeLineProblems, writeLineProblems } from '../../core/dataset/lineProblems';
 import { parseFieldMapping } from '../../core/dataset/fieldMapping';
 import { PRESETS } from '../../core/dataset/presets';
 import { labelsFile } from '../../core/runs/layout';
@@ -16,13 +16,15 @@ const USAGE = `Usage: acereason curate --domain math|code --input FILE... --out 
 
 Reads JSONL, JSON-array or Parquet files, maps them onto math or code records, runs the curation
 steps and writes DIR/curated.jsonl (kept records), DIR/removed.jsonl (each removed record with its
-reasons, e.g. the benchmark items it overlaps) and DIR/report.json
-({"input", "kept", "removed": {reason: n}, "skipped_lines", ...}).
+reasons, e.g. the benchmark items it overlaps), DIR/report.json
+({"input", "kept", "removed": {reason: n}, "skipped_lines", ...}), DIR/skipped.jsonl (every input line
+that could not be read: {"file", "line", "field", "reason"}) and DIR/warnings.jsonl (lines read but
+altered, e.g. invalid UTF-8 replaced).
 
   --domain math|code        required
-  --input FILE              a dataset file; repeat for several (required)
+  --input FILE...           dataset files (several after one flag, or repeat it) (required)
   --out DIR                 output folder (required)
-  --benchmarks FILE         benchmark file to decontaminate against; repeat for several
+  --benchmarks FILE...      benchmark files to decontaminate against (several after one flag, or repeat it)
   --preset NAME             input layout (default: detected from the first rows):
 ${PRESETS.map((p) => `                              ${p.name.padEnd(16)} ${p.description}`).join('\n')}
   --map k=v,...             our field = dataset field, e.g. problem=question,answer=final
@@ -60,39 +62,34 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 export function parseCurateArgs(args: string[], cwd: string): CurationOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        domain: { type: 'string' },
-        input: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        benchmarks: { type: 'string', multiple: true },
-        preset: { type: 'string' },
-        map: { type: 'string' },
-        ngram: { type: 'string' },
-        'boilerplate-docs': { type: 'string' },
-        labels: { type: 'string' },
-        'date-cutoff': { type: 'string' },
-        'near-dup': { type: 'string' },
-        'min-tokens': { type: 'string' },
-        'max-answer-chars': { type: 'string' },
-        'min-tests': { type: 'string' },
-        'verify-references': { type: 'boolean' },
-        concurrency: { type: 'string' },
-        'pass-rates': { type: 'string' },
-        'min-pass-rate': { type: 'string' },
-        'max-pass-rate': { type: 'string' },
-        steps: { type: 'string' },
-        'skip-steps': { type: 'string' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseArgs({
+    args,
+    options: {
+      domain: { type: 'string' },
+      input: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      benchmarks: { type: 'string', multiple: true },
+      preset: { type: 'string' },
+      map: { type: 'string' },
+      ngram: { type: 'string' },
+      'boilerplate-docs': { type: 'string' },
+      labels: { type: 'string' },
+      'date-cutoff': { type: 'string' },
+      'near-dup': { type: 'string' },
+      'min-tokens': { type: 'string' },
+      'max-answer-chars': { type: 'string' },
+      'min-tests': { type: 'string' },
+      'verify-references': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      'pass-rates': { type: 'string' },
+      'min-pass-rate': { type: 'string' },
+      'max-pass-rate': { type: 'string' },
+      steps: { type: 'string' },
+      'skip-steps': { type: 'string' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
   const domain = values.domain;
   if (domain !== 'math' && domain !== 'code') throw new CliError(`--domain must be math or code${domain ? `, got '${domain}'` : ' (required)'}`);
   if (!values.input?.length) throw new CliError('--input FILE is required (repeat it for several files)');
@@ -203,16 +200,17 @@ export const command: CliCommand = {
     const reasons = Object.entries(report.removed).sort((a, b) => b[1] - a[1]);
     io.stdout.write(
       `kept ${report.kept} of ${report.input} prompts` +
-        (report.skipped_lines ? `; ${report.skipped_lines} input line(s) skipped (see report.json "skipped")` : '') +
+        (report.skipped_lines ? `; ${report.skipped_lines} input line(s) skipped (listed in skipped.jsonl)` : '') +
         '\n' +
         reasons.map(([reason, n]) => `  removed ${String(n).padStart(6)}  ${reason}`).join('\n') +
         (reasons.length ? '\n' : '') +
-        `wrote ${path.join(options.outDir!, 'curated.jsonl')}, removed.jsonl, report.json\n`,
+        `wrote ${path.join(options.outDir!, 'curated.jsonl')}, removed.jsonl, report.json, skipped.jsonl\n`,
     );
-    for (const line of result.skipped.slice(0, 5)) {
-      io.stderr.write(`skipped ${line.file}:${line.unit === 'row' ? 'row ' : ''}${line.line}${line.field ? ` field '${line.field}'` : ''}: ${line.error}\n`);
-    }
-    if (result.skipped.length > 5) io.stderr.write(`… and ${result.skipped.length - 5} more skipped line(s)\n`);
+    // (runCuration passes loadDataset's warnings through once pipeline.ts returns them.)
+    const warnings = (result as { warnings?: RowProblem[] }).warnings ?? [];
+    const written = writeLineProblems(options.outDir!, result.skipped, warnings);
+    for (const line of summarizeLineProblems(result.skipped, warnings, report.rows_read, written)) io.stderr.write(line + '\n');
     return 0;
   },
 };
+

@@ -1,25 +1,27 @@
 // `acereason export verl …` — curated JSONL → verl parquet + the reward module verl calls.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { exportVerl, readExportRecords } from '../../core/verl/export';
 import { filterFromRollouts } from '../../core/verl/rolloutFilter';
 import { writeRewardModule } from '../../core/verl/rewardModule';
 import { labelsFile } from '../../core/runs/layout';
-import { CliError, type CliCommand } from '../command';
+import { summarizeLineProblems, writeLineProblems } from '../../core/dataset/lineProblems';
+import { CliError, parseArgs, type CliCommand } from '../command';
 
-const USAGE = `Usage: acereason export verl --input CURATED.jsonl [--input …] --out DIR [options]
+const USAGE = `Usage: acereason export verl --input CURATED.jsonl... --out DIR [options]
 
 Writes verl's parquet layout (data_source, prompt as a chat list with the recipe's instruction,
 ability, reward_model {style: "rule", ground_truth}, extra_info {id, source, split, index, ability}):
   DIR/train-<domain>.parquet   from --input files
   DIR/val-<domain>.parquet     from --val files (e.g. AIME, a LiveCodeBench window)
   DIR/compute_score.py         the reward function verl calls (custom_reward_function.path)
-Prompts excluded in <workspace>/.acereason/labels.jsonl are left out.
+  DIR/skipped.jsonl            every input line that could not be read {"file", "line", "field", "reason"}
+Prompts excluded in <workspace>/.acereason/labels.jsonl are left out. Inputs are read like every other
+command reads them: JSONL, JSON arrays or Parquet; our curated layout as is, other layouts with --domain.
 
 Options:
-  --input FILE            curated JSONL (the output of \`acereason curate\`); repeatable
-  --val FILE              validation JSONL in the same layout; repeatable
+  --input FILE...         curated JSONL (the output of \`acereason curate\`), or any layout with --domain
+  --val FILE...           validation files (e.g. AIME, a LiveCodeBench window)
   --out DIR               output folder
   --domain math|code      only this domain (default: all present)
   --labels FILE           labels file (default: ./.acereason/labels.jsonl when it exists)
@@ -37,18 +39,13 @@ export const command: CliCommand = {
   async run(args, io) {
     const [target, ...rest] = args;
     if (target !== 'verl') throw new CliError(`expected 'verl' after 'export'${target ? `, got '${target}'` : ''}\n\n${USAGE}`);
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: rest, strict: true, options: {
-          input: { type: 'string', multiple: true }, val: { type: 'string', multiple: true }, out: { type: 'string' },
-          domain: { type: 'string' }, labels: { type: 'string' }, 'reward-url': { type: 'string' },
-          'filter-rollouts': { type: 'string' }, 'drop-solved-above': { type: 'string' }, json: { type: 'boolean' },
-        },
-      }));
-    } catch (e) {
-      throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const { values } = parseArgs({
+      args: rest, strict: true, options: {
+        input: { type: 'string', multiple: true }, val: { type: 'string', multiple: true }, out: { type: 'string' },
+        domain: { type: 'string' }, labels: { type: 'string' }, 'reward-url': { type: 'string' },
+        'filter-rollouts': { type: 'string' }, 'drop-solved-above': { type: 'string' }, json: { type: 'boolean' },
+      },
+    });
     const inputs = (values.input ?? []).map((f) => path.resolve(io.cwd, f));
     if (inputs.length === 0) throw new CliError('--input is required');
     if (!values.out) throw new CliError('--out is required');
@@ -77,7 +74,7 @@ export const command: CliCommand = {
       }
       let filter;
       try {
-        filter = filterFromRollouts(path.resolve(io.cwd, values['filter-rollouts']), records, threshold);
+        filter = await filterFromRollouts(path.resolve(io.cwd, values['filter-rollouts']), records, threshold);
       } catch (e) {
         throw new CliError((e as Error).message);
       }
@@ -87,6 +84,8 @@ export const command: CliCommand = {
     }
 
     const report = await exportVerl({ inputs, validation: (values.val ?? []).map((f) => path.resolve(io.cwd, f)), outDir, domain, labelsFile: labels, dropIds });
+    const written = writeLineProblems(outDir, report.skippedLines, report.warnings);
+    for (const line of summarizeLineProblems(report.skippedLines, report.warnings, report.rowsRead, written)) io.stderr.write(line + '\n');
     const rewardUrl = values['reward-url'] ?? 'http://127.0.0.1:8321';
     const module = writeRewardModule(outDir, rewardUrl);
     if (values.json) {
@@ -96,8 +95,6 @@ export const command: CliCommand = {
       io.stdout.write(`wrote ${module} (reward service ${rewardUrl})\n`);
       if (labels) io.stdout.write(`labels: ${report.excludedByLabel} excluded prompts left out (${labels})\n`);
       if (filterNote) io.stdout.write(`${filterNote}\n`);
-      for (const s of report.skippedLines.slice(0, 20)) io.stderr.write(`skipped ${s.file}:${s.line}: ${s.error}\n`);
-      if (report.skippedLines.length > 20) io.stderr.write(`… ${report.skippedLines.length - 20} more skipped lines\n`);
       io.stdout.write(`verl overrides: data.train_files=${path.join(outDir, 'train-<domain>.parquet')} custom_reward_function.path=${module}\n`);
     }
     if (report.files.length === 0) throw new CliError('no prompts to export (all inputs empty, filtered or excluded)');

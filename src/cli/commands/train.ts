@@ -1,8 +1,13 @@
 // `acereason train`: runs the recipe in this process (the same runTraining the extension's trainer
 // process runs) and shows progress on the terminal: stage, step, reward, ETA.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describePlan, planStages, type Phase } from '../../core/rl/schedule';
+import { validateLaunch, type LaunchCheck } from '../../core/launch/validateLaunch';
+import type { Recipe } from '../../core/rl/recipe';
+import { describePlan, planStages, type Phase, type PlannedStage } from '../../core/rl/schedule';
+import { isUserError } from '../../core/util/userError';
+import { runSeedGroup } from '../../trainer/ablate/seedGroup';
 import { newRunId } from '../../core/runs/layout';
 import type { StartRunRequest, TrainerMessage } from '../../core/protocol/trainer';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
@@ -20,6 +25,8 @@ Options:
   --recipe <name|file>   preset (demo, acereason) or a recipe JSON file (default: demo, or the
                          resumed run's own recipe.json)
   --seed N               override the recipe's seed
+  --seeds N              run N seeds (seed, seed+1, …) one after another and write one report
+                         with mean ± sd per row and the paper's claims marked held / not held
   --out DIR              runs folder (default: ./.acereason/runs)
   --run-id ID            run folder name (default: a timestamped id)
   --phase all|math|code  which stages to run (default: all)
@@ -48,8 +55,12 @@ export function terminalContext(io: CliIO, opts: { quiet: boolean }, stop: () =>
     emit(msg: TrainerMessage) {
       if (msg.type === 'metrics' && typeof msg.data['critic/score/mean'] === 'number') lastReward = msg.data['critic/score/mean'];
       if (msg.type !== 'progress' || opts.quiet) return;
-      const stage = `${msg.stage} (${msg.stageIndex + 1}/${msg.stageCount})`;
-      const line = `[${stage}] step ${msg.step}/${msg.totalSteps}${lastReward !== undefined ? ` reward ${lastReward.toFixed(3)}` : ''} ETA ${fmtDuration(msg.etaSeconds)}${msg.phase && msg.phase !== 'rl' ? ` · ${msg.phase}` : ''}`;
+      // Only RL stages are numbered: the warm-up and the evaluations are not stages of the plan.
+      const stage = msg.stage === 'sft' ? 'SFT warm-up' : msg.phase === 'rl' ? `${msg.stage} (${msg.stageIndex + 1}/${msg.stageCount})` : msg.stage;
+      const detail = msg.phase && msg.phase !== 'rl' && msg.phase !== msg.stage ? ` · ${msg.phase}` : '';
+      const line = msg.stage === 'sft'
+        ? `[${stage}] ETA ${fmtDuration(msg.etaSeconds)}${detail}`
+        : `[${stage}] step ${msg.step}/${msg.totalSteps}${lastReward !== undefined ? ` reward ${lastReward.toFixed(3)}` : ''} ETA ${fmtDuration(msg.etaSeconds)}${detail}`;
       if (io.isTTY) {
         out.write(`\r\x1b[K${line.slice(0, 160)}`);
         lastLine = line;
@@ -76,7 +87,7 @@ export const command: CliCommand = {
     try {
       parsed = parseArgs({
         args, allowPositionals: false, options: {
-          recipe: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
+          recipe: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
           phase: { type: 'string', default: 'all' }, resume: { type: 'string' }, dataset: { type: 'string' }, backend: { type: 'string' },
           plan: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false },
         },
@@ -92,6 +103,7 @@ export const command: CliCommand = {
       seed = Number(v.seed);
       if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer (got '${v.seed}')`);
     }
+    if (v.resume && !fs.existsSync(path.resolve(io.cwd, v.resume))) throw new CliError(`--resume: ${path.resolve(io.cwd, v.resume)} does not exist`);
     // Resuming without --recipe continues with the recipe the run was started with.
     const recipeName = v.recipe ?? (v.resume ? path.join(path.resolve(io.cwd, v.resume), RESOLVED_RECIPE_FILE) : 'demo');
     const recipeArg = recipeName.includes('/') || recipeName.endsWith('.json') ? path.resolve(io.cwd, recipeName) : recipeName;
@@ -101,16 +113,30 @@ export const command: CliCommand = {
     } catch (e) {
       throw new CliError((e as Error).message);
     }
+    let seeds = 1;
+    if (v.seeds !== undefined) {
+      seeds = Number(v.seeds);
+      if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new CliError(`--seeds must be an integer from 1 to 100 (got '${v.seeds}')`);
+      if (v.resume) throw new CliError('--seeds starts new runs; it cannot be combined with --resume');
+    }
     let plan;
     try {
       plan = planStages(recipe, phase);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    for (const line of describePlan(recipe, plan)) io.stdout.write(line + '\n');
-    if (v.plan) return 0;
+    // The run prints its plan when it starts; --plan prints it here and stops.
+    if (v.plan) for (const line of describePlan(recipe, plan)) io.stdout.write(line + '\n');
     const noData = missingData(recipe);
+    if (noData && v.plan) {
+      io.stderr.write(`note: ${noData}\n`);
+      return 0;
+    }
     if (noData) throw new CliError(noData);
+    const check = await checkLaunch(recipe, plan, v.dataset ? path.resolve(io.cwd, v.dataset) : undefined);
+    for (const w of check.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (check.errors.length) throw new CliError(check.errors.join('; '));
+    if (v.plan) return 0;
 
     let backend;
     try {
@@ -142,13 +168,41 @@ export const command: CliCommand = {
     process.on('SIGINT', onSignal);
     const t0 = Date.now();
     try {
+      if (seeds > 1) {
+        const firstSeed = seed ?? recipe.seed;
+        const group = await runSeedGroup({
+          request: req, seeds: Array.from({ length: seeds }, (_, i) => firstSeed + i),
+          context: () => terminalContext(io, { quiet: v.quiet! }, () => stopping),
+          onRunStart: (runDir, s) => io.stdout.write(`seed ${s}: run folder ${runDir}\n`),
+        });
+        if (io.isTTY) io.stderr.write('\n');
+        for (const line of group.summary) io.stdout.write(line + '\n');
+        io.stdout.write(`${group.outcome} in ${fmtDuration((Date.now() - t0) / 1000)} — report ${group.html} and ${group.md}\n`);
+        return group.outcome === 'finished' ? 0 : 130;
+      }
       io.stdout.write(`run folder: ${path.join(runsDir, runId)}\n`);
       const outcome = await runTraining(req, terminalContext(io, { quiet: v.quiet! }, () => stopping));
       if (io.isTTY) io.stderr.write('\n');
       io.stdout.write(`${outcome} in ${fmtDuration((Date.now() - t0) / 1000)} — ${path.join(runsDir, runId)}\n`);
       return outcome === 'finished' ? 0 : 130;
+    } catch (e) {
+      // An input problem found once the run started (a damaged checkpoint, a bad dataset row): one line.
+      if (isUserError(e)) throw new CliError(e.message);
+      throw e;
     } finally {
       process.off('SIGINT', onSignal);
     }
   },
 };
+
+/** Every error of the launch check (one line each) for each domain the plan trains. */
+export async function checkLaunch(recipe: Recipe, plan: readonly PlannedStage[], datasetPath: string | undefined): Promise<LaunchCheck> {
+  const out: LaunchCheck = { errors: [], warnings: [] };
+  if (recipe.data.source !== 'files') return out; // built-in tasks always fit the recipes made for them
+  for (const domain of new Set(plan.map((p) => p.spec.domain))) {
+    const check = await validateLaunch({ recipe, datasetPath, domain });
+    out.errors.push(...check.errors);
+    out.warnings.push(...check.warnings);
+  }
+  return out;
+}
