@@ -30,6 +30,7 @@ ${PRESETS.map((p) => `                              ${p.name.padEnd(16)} ${p.des
   --map k=v,...             our field = dataset field, e.g. problem=question,answer=final
   --ngram N                 n-gram size for decontamination (default 9 math, 14 code)
   --boilerplate-docs N      n-grams in at least N documents are phrasing, not contamination (default 10; 0 = off)
+  --min-shared-ngrams N     a benchmark item counts only when it shares at least N n-grams (default 1; whole-statement matches always count)
   --labels FILE             labels.jsonl to honour (default: ./.acereason/labels.jsonl when it exists)
   --date-cutoff YYYY-MM-DD  remove problems dated after this day
   --near-dup T              near-duplicate Jaccard threshold 0..1 (default 0.8; 1 = exact only)
@@ -73,6 +74,7 @@ export function parseCurateArgs(args: string[], cwd: string): CurationOptions {
       map: { type: 'string' },
       ngram: { type: 'string' },
       'boilerplate-docs': { type: 'string' },
+      'min-shared-ngrams': { type: 'string' },
       labels: { type: 'string' },
       'date-cutoff': { type: 'string' },
       'near-dup': { type: 'string' },
@@ -124,6 +126,7 @@ export function parseCurateArgs(args: string[], cwd: string): CurationOptions {
     mapping,
     ngram: number(values.ngram, '--ngram', { integer: true, min: 1, max: 100 }),
     boilerplateMinDocs: number(values['boilerplate-docs'], '--boilerplate-docs', { integer: true, min: 0 }),
+    minSharedNgrams: number(values['min-shared-ngrams'], '--min-shared-ngrams', { integer: true, min: 1 }),
     labelsFile: labels,
     dateCutoff,
     nearDuplicateThreshold: number(values['near-dup'], '--near-dup', { min: 0, max: 1 }),

@@ -6,15 +6,17 @@ import { compactLabels } from '../../core/labels/store';
 import { labelsFile } from '../../core/runs/layout';
 import { CliError, parseArgs, type CliCommand } from '../command';
 
-const USAGE = `Usage: acereason labels compact [--file FILE] [--latest-only]
+const USAGE = `Usage: acereason labels compact [--file FILE] [--keep N]
 
-Rewrites the curation journal (default ./.acereason/labels.jsonl) with only what is in force: each
-prompt's decisions that were not undone, no undo lines. The new file replaces the old one atomically
-(a kill at any moment leaves one or the other); decisions appended while it runs are kept; corrupt
-lines are moved to FILE.rejected. Exclusions and keeps read the same before and after.
+Rewrites the curation journal (default ./.acereason/labels.jsonl) with only what is in force: per
+prompt the last N decisions that were not undone (default 2: the decision in force and the one an
+undo goes back to), no undo lines, so the journal holds at most N lines per prompt. The new file
+replaces the old one atomically (a kill at any moment leaves one or the other); decisions appended
+while it runs are kept; corrupt lines are moved to FILE.rejected. Exclusions and keeps read the
+same before and after.
 
   --file FILE      the labels file
-  --latest-only    keep only the decision in force per prompt (undo then cannot go further back)
+  --keep N         decisions kept per prompt (1 = only the one in force; default 2)
   --json           print the report as JSON`;
 
 export const command: CliCommand = {
@@ -24,10 +26,12 @@ export const command: CliCommand = {
   async run(args, io) {
     const [action, ...rest] = args;
     if (action !== 'compact') throw new CliError(`expected 'compact' after 'labels'${action ? `, got '${action}'` : ''}\n\n${USAGE}`);
-    const { values } = parseArgs({ args: rest, strict: true, options: { file: { type: 'string' }, 'latest-only': { type: 'boolean' }, json: { type: 'boolean' } } });
+    const { values } = parseArgs({ args: rest, strict: true, options: { file: { type: 'string' }, keep: { type: 'string' }, json: { type: 'boolean' } } });
+    const keep = values.keep === undefined ? undefined : Number(values.keep);
+    if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new CliError(`--keep must be an integer ≥ 1, got '${values.keep}'`);
     const file = values.file ? path.resolve(io.cwd, values.file) : labelsFile(io.cwd);
     if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`);
-    const report = compactLabels(file, { latestOnly: values['latest-only'] ?? false });
+    const report = compactLabels(file, { keepPerPrompt: keep });
     if (values.json) io.stdout.write(JSON.stringify({ file, ...report }) + '\n');
     else {
       io.stdout.write(`compacted ${file}: ${report.linesBefore} → ${report.linesAfter} lines, ${report.bytesBefore} → ${report.bytesAfter} bytes\n`);

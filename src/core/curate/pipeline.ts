@@ -61,6 +61,8 @@ export interface CurationResult {
   removed: RemovedItem[];
   /** Every skipped input line (the report lists only the first ones). */
   skipped: RowProblem[];
+  /** Lines read but altered (invalid UTF-8 replaced, …), one warning each. */
+  warnings: RowProblem[];
 }
 
 export interface CurationDependencies {
@@ -193,10 +195,10 @@ export async function runCuration(options: CurationOptions, onProgress: (p: Cura
 
   if (options.outDir) {
     onProgress({ phase: 'write', done: 0, total: 3, message: `writing ${options.outDir}` });
-    writeCurationOutputs(options.outDir, { report, curated: survivors, removed, skipped: dataset.skipped });
+    writeCurationOutputs(options.outDir, { report, curated: survivors, removed, skipped: dataset.skipped, warnings: dataset.warnings ?? [] });
   }
   onProgress({ phase: 'done', done: survivors.length, total: dataset.records.length, message: `kept ${survivors.length} of ${dataset.records.length}` });
-  return { report, curated: survivors, removed, skipped: dataset.skipped };
+  return { report, curated: survivors, removed, skipped: dataset.skipped, warnings: dataset.warnings ?? [] };
 }
 
 export const CURATED_FILE = 'curated.jsonl';

@@ -18,8 +18,14 @@ export function describeRowProblem(p: RowProblem): string {
 export class FieldError extends Error {
   constructor(readonly field: string, message: string) {
     super(message);
+    this.name = 'FieldError';
   }
 }
 
 /** A whole file (or the whole request) cannot be read: wrong format, unknown preset, unreadable. */
-export class DatasetError extends Error {}
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}

@@ -25,6 +25,8 @@ export interface LoadedDataset {
   /** Rows read (valid or not), over all files. */
   rowsRead: number;
   skipped: RowProblem[];
+  /** Rows read but altered (invalid UTF-8 replaced): kept, and reported here line by line. */
+  warnings: RowProblem[];
   presetByFile: Record<string, string>;
 }
 
@@ -61,7 +63,7 @@ export function detectPreset(file: string, rows: readonly Record<string, unknown
 }
 
 export async function loadDataset(files: readonly string[], opts: LoadOptions): Promise<LoadedDataset> {
-  const out: LoadedDataset = { records: [], rowsRead: 0, skipped: [], presetByFile: {} };
+  const out: LoadedDataset = { records: [], rowsRead: 0, skipped: [], warnings: [], presetByFile: {} };
   const forced = opts.preset ? resolvePreset(opts.preset, opts.domain) : undefined;
   const detectRows = opts.detectRows ?? 20;
   const progressEvery = opts.progressEvery ?? 500;
@@ -83,8 +85,9 @@ export async function loadDataset(files: readonly string[], opts: LoadOptions): 
         seenIds.add(record.id);
         out.records.push(record);
       } catch (e) {
-        if (!(e instanceof FieldError)) throw e;
-        out.skipped.push({ file, line: row.line, unit: row.unit, field: e.field, error: e.message });
+        // Any failure on one row is that row's problem, never the whole file's.
+        if (e instanceof FieldError) out.skipped.push({ file, line: row.line, unit: row.unit, field: e.field, error: e.message });
+        else out.skipped.push({ file, line: row.line, unit: row.unit, error: `cannot be read as a ${use.name} row: ${(e as Error)?.message ?? String(e)}` });
       }
     };
 
@@ -95,6 +98,7 @@ export async function loadDataset(files: readonly string[], opts: LoadOptions): 
         out.skipped.push(result.problem);
         continue;
       }
+      if (result.warnings) out.warnings.push(...result.warnings);
       let mapped: Record<string, unknown>;
       try {
         mapped = opts.mapping ? applyFieldMapping(result.row.value, opts.mapping) : result.row.value;

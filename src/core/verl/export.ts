@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { z } from 'zod';
-import { CODE_INSTRUCTION, MATH_INSTRUCTION, type CodeRecord, type MathRecord, type PromptRecord } from '../dataset/records';
+import { CODE_INSTRUCTION, MATH_INSTRUCTION, type CodeRecord, type PromptRecord } from '../dataset/records';
 import { excludedIds } from '../labels/store';
+import { DatasetError, type RowProblem } from '../dataset/errors';
 import { loadDataset } from '../dataset/load';
+import { readRawRows } from '../dataset/rawRows';
 import { writeFileAtomic } from '../util/atomic';
 
 export interface VerlRow {
@@ -80,46 +81,64 @@ export function verlParquetBuffer(rows: VerlRow[]): ArrayBuffer {
   });
 }
 
-// --- reading our curated JSONL, with errors that name file, line and field ---------------------
+// --- reading: the one dataset reader (core/dataset), our curated layout or any preset's -------
 
-const CodeTestSchema = z.object({ input: z.string(), output: z.string() });
-const RecordSchema = z.discriminatedUnion('domain', [
-  z.object({ domain: z.literal('math'), id: z.string().min(1), source: z.string().min(1), problem: z.string().min(1), answer: z.string().min(1) }).passthrough(),
-  z.object({
-    domain: z.literal('code'), id: z.string().min(1), source: z.string().min(1), problem: z.string().min(1),
-    format: z.enum(['stdin', 'functional']), tests: z.array(CodeTestSchema).min(1), fnName: z.string().optional(), starterCode: z.string().optional(),
-  }).passthrough(),
-]);
+/** A line that was not exported (or was altered), with file, line and field. */
+export type ReadIssue = RowProblem;
 
-export interface ReadIssue { file: string; line: number; error: string }
+export interface ExportRecords {
+  records: PromptRecord[];
+  /** Lines that could not be read, each named. */
+  issues: ReadIssue[];
+  /** Lines read but altered (invalid UTF-8 replaced). */
+  warnings: ReadIssue[];
+  /** Rows read. */
+  rowsRead: number;
+}
 
-export function readCuratedRecords(file: string): { records: PromptRecord[]; issues: ReadIssue[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+const SAMPLE_ROWS = 20;
+
+/** The domains the file's first rows declare (our curated layout names its domain), if any. */
+async function declaredDomains(file: string): Promise<Set<'math' | 'code'>> {
+  const found = new Set<'math' | 'code'>();
+  let seen = 0;
+  for await (const r of readRawRows(file)) {
+    if (r.ok && (r.row.value.domain === 'math' || r.row.value.domain === 'code')) found.add(r.row.value.domain);
+    if (++seen >= SAMPLE_ROWS) break;
   }
-  const records: PromptRecord[] = [];
+  return found;
+}
+
+const OTHER_DOMAIN = /^is "(math|code)", not '(math|code)'$/;
+
+/**
+ * Our curated JSONL (records that name their domain) as it is, any other layout (a benchmark file,
+ * NuminaMath, LeetCode, a Parquet file, …) through the dataset presets — both with loadDataset, the
+ * reader every command shares. With `domain`, records of the other domain are left out, not reported.
+ */
+export async function readExportRecords(file: string, domain?: 'math' | 'code'): Promise<ExportRecords> {
+  const declared = await declaredDomains(file);
+  if (declared.size === 0) {
+    if (!domain) throw new DatasetError(`${file}: not curated JSONL (its records have no "domain"): pass --domain math|code to read it through the dataset presets`);
+    const loaded = await loadDataset([file], { domain });
+    return { records: loaded.records, issues: loaded.skipped, warnings: loaded.warnings, rowsRead: loaded.rowsRead };
+  }
+  // One pass per domain with our own preset; a row is a problem only if no pass could read it.
+  const passes = [];
+  for (const d of domain ? [domain] : (['math', 'code'] as const)) passes.push(await loadDataset([file], { domain: d, preset: `acereason-${d}` }));
+  const records = passes.flatMap((p) => p.records);
+  const problemsByLine = new Map<number, ReadIssue[]>();
+  for (const p of passes) for (const problem of p.skipped) problemsByLine.set(problem.line, [...(problemsByLine.get(problem.line) ?? []), problem]);
   const issues: ReadIssue[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      issues.push({ file, line: i + 1, error: `not valid JSON: ${(e as Error).message}` });
-      return;
-    }
-    const r = RecordSchema.safeParse(value);
-    if (!r.success) {
-      const first = r.error.issues[0];
-      issues.push({ file, line: i + 1, error: `field '${first.path.join('.') || '(record)'}': ${first.message}` });
-      return;
-    }
-    records.push(r.data as unknown as MathRecord | CodeRecord);
-  });
-  return { records, issues };
+  for (const [, problems] of [...problemsByLine].sort((x, y) => x[0] - y[0])) {
+    // Read by another pass: one problem per pass that could not, e.g. "domain is code, not math" — fine.
+    if (problems.length < passes.length) continue;
+    const real = problems.find((p) => !(p.field === 'domain' && OTHER_DOMAIN.test(p.error)));
+    if (real) issues.push(real);
+    else if (!domain) issues.push(problems[0]);
+    // With --domain, a valid record of the other domain is filtered out, not a bad line.
+  }
+  return { records, issues, warnings: passes[0].warnings, rowsRead: passes[0].rowsRead };
 }
 
 export interface ExportOptions {
@@ -138,43 +157,24 @@ export interface ExportReport {
   files: { file: string; rows: number; domain: string; split: string }[];
   excludedByLabel: number;
   droppedByFilter: number;
+  /** Every line not exported because it could not be read, with file, line and field. */
   skippedLines: ReadIssue[];
-}
-
-/** True when the file's first record is in our curated layout (it names its domain). */
-function isCuratedLayout(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const first = buf.subarray(0, n).toString('utf8').split('\n').find((l) => l.trim());
-    if (!first) return true;
-    const value = JSON.parse(first);
-    return !!value && typeof value === 'object' && (value.domain === 'math' || value.domain === 'code');
-  } catch {
-    return true; // let the curated reader report the bad line with its number
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Our curated JSONL as is; any other layout (a benchmark file, NuminaMath, LeetCode, …) through the dataset presets. */
-export async function readExportRecords(file: string, domain?: 'math' | 'code'): Promise<{ records: PromptRecord[]; issues: ReadIssue[] }> {
-  if (isCuratedLayout(file)) return readCuratedRecords(file);
-  if (!domain) throw new Error(`${file} is not curated JSONL (its records have no "domain"): pass --domain math|code to read it through the dataset presets`);
-  const loaded = await loadDataset([file], { domain });
-  return { records: loaded.records, issues: loaded.skipped.map((p) => ({ file, line: p.line, error: p.field ? `field '${p.field}': ${p.error}` : p.error })) };
+  /** Lines exported but altered (invalid UTF-8 replaced). */
+  warnings: ReadIssue[];
+  rowsRead: number;
 }
 
 /** Writes train-<domain>.parquet and val-<domain>.parquet (atomically) into outDir. */
 export async function exportVerl(opts: ExportOptions): Promise<ExportReport> {
   const excluded = opts.labelsFile && fs.existsSync(opts.labelsFile) ? excludedIds(opts.labelsFile) : new Set<string>();
-  const report: ExportReport = { files: [], excludedByLabel: 0, droppedByFilter: 0, skippedLines: [] };
+  const report: ExportReport = { files: [], excludedByLabel: 0, droppedByFilter: 0, skippedLines: [], warnings: [], rowsRead: 0 };
   const collect = async (files: string[], split: string) => {
     const byDomain = new Map<string, VerlRow[]>();
     for (const f of files) {
-      const { records, issues } = await readExportRecords(f, opts.domain);
+      const { records, issues, warnings, rowsRead } = await readExportRecords(f, opts.domain);
       report.skippedLines.push(...issues);
+      report.warnings.push(...warnings);
+      report.rowsRead += rowsRead;
       for (const rec of records) {
         if (opts.domain && rec.domain !== opts.domain) continue;
         if (excluded.has(rec.id)) { report.excludedByLabel++; continue; }

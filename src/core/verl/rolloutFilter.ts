@@ -3,10 +3,11 @@
 // keys), each prompt's pass rate; prompts solved more often than the threshold are dropped before the
 // next export (paper: more than 6 of 16). Our compute_score.py returns {"score", "acereason_id"}, so
 // dumps name the prompt id exactly; dumps without it are matched by the prompt text.
+// Dumps are read with the shared dataset reader: streamed, with a per-line error for bad lines.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PromptRecord } from '../dataset/records';
-import { readJsonLines } from '../util/atomic';
+import { readRawRows } from '../dataset/rawRows';
 import { promptText } from './export';
 
 export interface PromptPassRate { id: string; attempts: number; solved: number; rate: number }
@@ -20,7 +21,7 @@ export interface RolloutFilterResult {
   badLines: { file: string; line: number; error: string }[];
 }
 
-export function filterFromRollouts(rolloutDir: string, records: PromptRecord[], dropSolvedAbove: number, opts: { lastSteps?: number } = {}): RolloutFilterResult {
+export async function filterFromRollouts(rolloutDir: string, records: PromptRecord[], dropSolvedAbove: number, opts: { lastSteps?: number } = {}): Promise<RolloutFilterResult> {
   if (!fs.existsSync(rolloutDir)) throw new Error(`rollout dump folder not found: ${rolloutDir}`);
   let files = fs.readdirSync(rolloutDir).filter((f) => /^\d+\.jsonl$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
   if (files.length === 0) throw new Error(`no <step>.jsonl rollout dumps in ${rolloutDir} (set trainer.rollout_data_dir in the previous stage)`);
@@ -36,9 +37,12 @@ export function filterFromRollouts(rolloutDir: string, records: PromptRecord[], 
   const known = new Set(records.map((r) => r.id));
   const result: RolloutFilterResult = { rates: new Map(), dropIds: new Set(), files: files.length, rows: 0, unmatchedRows: 0, badLines: [] };
   for (const f of files) {
-    const { records: rows, badLines } = readJsonLines<Record<string, unknown>>(path.join(rolloutDir, f));
-    for (const b of badLines) result.badLines.push({ file: f, ...b });
-    for (const row of rows) {
+    for await (const r of readRawRows(path.join(rolloutDir, f))) {
+      if (!r.ok) {
+        result.badLines.push({ file: f, line: r.problem.line, error: r.problem.error });
+        continue;
+      }
+      const row = r.row.value;
       result.rows++;
       const id = typeof row.acereason_id === 'string' && known.has(row.acereason_id) ? row.acereason_id : matchInput(String(row.input ?? ''));
       if (!id) { result.unmatchedRows++; continue; }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { appendLabel } from '../../../src/core/labels/store';
 import { CODE_INSTRUCTION, MATH_INSTRUCTION } from '../../../src/core/dataset/records';
-import { exportVerl, readCuratedRecords } from '../../../src/core/verl/export';
+import { exportVerl, readExportRecords } from '../../../src/core/verl/export';
 import { filterFromRollouts } from '../../../src/core/verl/rolloutFilter';
 import { rewardModuleSource } from '../../../src/core/verl/rewardModule';
 
@@ -20,14 +20,17 @@ async function readParquet(file: string): Promise<any[]> {
   return JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
 }
 
-test('bad lines are reported with file, line and field, good ones kept', () => {
-  const { records, issues } = readCuratedRecords(fixture);
-  assert.deepEqual(records.map((r) => r.id), ['m1', 'm2', 'c1', 'c2']);
+test('bad lines are reported with file, line and field, good ones kept', async () => {
+  const { records, issues } = await readExportRecords(fixture);
+  assert.deepEqual(records.map((r) => r.id).sort(), ['c1', 'c2', 'm1', 'm2']);
   assert.equal(issues.length, 2);
-  assert.equal(issues[0].line, 5);
-  assert.match(issues[0].error, /field 'answer'/);
+  assert.deepEqual([issues[0].file, issues[0].line, issues[0].field], [fixture, 5, 'answer']);
   assert.equal(issues[1].line, 6);
   assert.match(issues[1].error, /not valid JSON/);
+  // With --domain the other domain's valid records are left out, not reported as bad lines.
+  const math = await readExportRecords(fixture, 'math');
+  assert.deepEqual(math.records.map((r) => r.id), ['m1', 'm2']);
+  assert.deepEqual(math.issues.map((i) => i.line), [5, 6]);
 });
 
 test('export writes verl parquet that reads back with the recipe prompt and ground truth', async () => {
@@ -67,9 +70,9 @@ test('prompts excluded in labels.jsonl are left out; the latest decision wins', 
   fs.rmSync(out, { recursive: true, force: true });
 });
 
-test('the curriculum filter drops prompts solved above the threshold, from ids or prompt text', () => {
+test('the curriculum filter drops prompts solved above the threshold, from ids or prompt text', async () => {
   const dir = tmp();
-  const { records } = readCuratedRecords(fixture);
+  const { records } = await readExportRecords(fixture);
   const rows = [
     // m1 solved 4/4 (by id); m2 solved 1/4 (matched by prompt text, no id), c1 2/4.
     ...[1, 1, 1, 1].map((s) => ({ input: 'x', score: s, acereason_id: 'm1' })),
@@ -79,13 +82,13 @@ test('the curriculum filter drops prompts solved above the threshold, from ids o
   ];
   fs.writeFileSync(path.join(dir, '10.jsonl'), rows.slice(0, 6).map((r) => JSON.stringify(r)).join('\n') + '\n');
   fs.writeFileSync(path.join(dir, '20.jsonl'), rows.slice(6).map((r) => JSON.stringify(r)).join('\n') + '\n{"torn": ');
-  const r = filterFromRollouts(dir, records, 0.375);
+  const r = await filterFromRollouts(dir, records, 0.375);
   assert.deepEqual([...r.dropIds].sort(), ['c1', 'm1']);
   assert.equal(r.rates.get('m2')!.rate, 0.25);
   assert.equal(r.unmatchedRows, 1);
   assert.equal(r.badLines.length, 1);
-  assert.equal(filterFromRollouts(dir, records, 0.5).dropIds.has('c1'), false, 'exactly at the threshold is kept');
-  assert.throws(() => filterFromRollouts(path.join(dir, 'missing'), records, 0.5), /not found/);
+  assert.equal((await filterFromRollouts(dir, records, 0.5)).dropIds.has('c1'), false, 'exactly at the threshold is kept');
+  await assert.rejects(filterFromRollouts(path.join(dir, 'missing'), records, 0.5), /not found/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -131,4 +134,61 @@ test('the CLI curriculum filter reads public layouts the way the export does (--
   assert.equal(ids.length, 29);
   assert.ok(!ids.includes(firstId));
   fs.rmSync(out, { recursive: true, force: true });
+});
+
+async function runExport(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runCli } = await import('../../../src/cli/main');
+  const { PassThrough } = await import('node:stream');
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => { out += d; });
+  stderr.on('data', (d) => { err += d; });
+  const code = await runCli(['export', 'verl', ...args], { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd });
+  return { code, stdout: out, stderr: err };
+}
+
+test('export verl reads Parquet through the shared reader (it used to find "no prompts to export")', async () => {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const dir = tmp();
+  const input = path.join(dir, 'deepscaler.parquet');
+  const problems = Array.from({ length: 12 }, (_, i) => `Compute ${i} times ${i + 1} and give the product.`);
+  fs.writeFileSync(input, new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: 'problem', data: problems, type: 'STRING' },
+      { name: 'answer', data: problems.map((_, i) => String(i * (i + 1))), type: 'STRING' },
+    ],
+    rowGroupSize: 5,
+  })));
+  const r = await runExport(['--input', input, '--domain', 'math', '--out', 'out'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = await readParquet(path.join(dir, 'out', 'train-math.parquet'));
+  assert.equal(rows.length, 12);
+  assert.equal(rows[11].reward_model.ground_truth, '132');
+  assert.equal(fs.readFileSync(path.join(dir, 'out', 'skipped.jsonl'), 'utf8'), '', 'nothing skipped, and the list says so');
+  // Without --domain a public layout is refused in one line that says what to do.
+  const bare = await runExport(['--input', input, '--out', 'out2'], dir);
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /deepscaler\.parquet: not curated JSONL .*pass --domain/);
+  assert.equal(bare.stderr.trim().split('\n').length, 1);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a JSONL file named .parquet is a one-line error naming the file, and every bad line is listed in skipped.jsonl', async () => {
+  const dir = tmp();
+  const fake = path.join(dir, 'curated.parquet');
+  fs.copyFileSync(fixture, fake);
+  const r = await runExport(['--input', fake, '--out', 'out'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /curated\.parquet: not a readable Parquet file: .*is it a \.jsonl file named \.parquet\?/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+
+  const ok = await runExport(['--input', fixture, '--out', 'out'], dir);
+  assert.equal(ok.code, 0, ok.stderr);
+  const skipped = fs.readFileSync(path.join(dir, 'out', 'skipped.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(skipped.map((s) => [path.basename(s.file), s.line, s.field ?? null]), [['curated.jsonl', 5, 'answer'], ['curated.jsonl', 6, null]]);
+  assert.match(ok.stderr, /skipped 2 of 6 input line\(s\), all listed in .*skipped\.jsonl/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

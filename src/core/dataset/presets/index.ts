@@ -1,4 +1,5 @@
 // The preset registry. Order matters for auto-detection: the more specific layout comes first.
+import { acereasonCodePreset, acereasonMathPreset } from './acereason';
 import { appsPreset } from './apps';
 import { codeFunctionalPreset, codeStdinPreset, codeTestsPreset } from './codeTests';
 import { liveCodeBenchPreset } from './liveCodeBench';
@@ -9,6 +10,8 @@ import type { DatasetPreset } from './preset';
 export type { DatasetPreset, RowContext } from './preset';
 
 export const PRESETS: readonly DatasetPreset[] = [
+  acereasonMathPreset,
+  acereasonCodePreset,
   mathAnswerPreset,
   mathSolutionPreset,
   appsPreset,
