@@ -23,7 +23,7 @@ PREFIX="$CACHE/code-server-$VERSION"
 BIN="$PREFIX/node_modules/.bin/code-server"
 CHROMIUM=/usr/bin/chromium
 APT_PACKAGES=(chromium fonts-liberation ripgrep build-essential python3 python3-sortedcontainers
-  util-linux pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev python3-torch python3-numpy libopenblas0)
+  util-linux pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev python3-torch python3-numpy python3-jinja2 libopenblas0)
 
 apt_complete() { dpkg -s "${APT_PACKAGES[@]}" >/dev/null 2>&1; }
 installed() { [ -x "$BIN" ] && [ -f "$PREFIX/.complete" ] && [ -x "$CHROMIUM" ] && apt_complete; }

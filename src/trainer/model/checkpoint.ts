@@ -232,18 +232,9 @@ export interface LoadedCheckpoint<P> {
 }
 
 /** A checkpoint read, checked and put into the empty policy `create(config)` builds. */
-export async function loadCheckpoint<P extends RestorablePolicy>(dir: string, create: (config: PolicyConfig) => P | Promise<P>): Promise<LoadedCheckpoint<P>>;
-/** @deprecated transitional: index.ts passes a factory instead (then this overload and its import go). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the model class cannot be named here without the cycle
-export async function loadCheckpoint(dir: string, opts?: object): Promise<LoadedCheckpoint<any>>;
-export async function loadCheckpoint(dir: string, create?: ((config: PolicyConfig) => RestorablePolicy | Promise<RestorablePolicy>) | object): Promise<LoadedCheckpoint<RestorablePolicy>> {
+export async function loadCheckpoint<P extends RestorablePolicy>(dir: string, create: (config: PolicyConfig) => P | Promise<P>): Promise<LoadedCheckpoint<P>> {
   const data = readCheckpoint(dir);
-  let factory = create as (config: PolicyConfig) => RestorablePolicy | Promise<RestorablePolicy>;
-  if (typeof create !== 'function') {
-    const { TransformerPolicy } = await import('./transformer-policy');
-    factory = (config) => new TransformerPolicy(config, undefined, create ?? {});
-  }
-  const policy = await factory(data.config);
+  const policy = await create(data.config);
   try {
     policy.setWeights(data.weights);
     policy.setOptimizerState(data.optimizer);
@@ -252,17 +243,6 @@ export async function loadCheckpoint(dir: string, create?: ((config: PolicyConfi
     throw e;
   }
   return { policy, extra: data.extra };
-}
-
-/** @deprecated transitional, unused once index.ts stops re-exporting it: the extra.json of a checkpoint. */
-export function readCheckpointExtra(dir: string): Record<string, unknown> | undefined {
-  const file = path.join(dir, CHECKPOINT_FILES.extra);
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`not valid JSON: ${oneLine((e as Error).message)}`, { file });
-  }
 }
 
 /** True for a folder that holds a complete checkpoint (temp folders of an interrupted save are not). */

@@ -8,12 +8,7 @@ export type { Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence, 
 export { TransformerPolicy, type TransformerPolicyOptions } from './transformer-policy';
 export { CharTokenizer, DEFAULT_ATOMS, type TokenizerJson } from './tokenizer';
 export { SeededRng, type RngState } from './rng';
-export { loadCheckpoint, readCheckpointExtra, isCheckpoint, type LoadedCheckpoint } from './checkpoint';
-
-/** The demo-sized model of the notes (826k parameters at vocab 64, context 128). */
-export function demoPolicyConfig(vocabSize: number, seed = 0): PolicyConfig {
-  return { vocabSize, contextLength: 128, layers: 4, heads: 4, width: 128, mlpRatio: 4, seed };
-}
+export { loadCheckpoint, readCheckpoint, isCheckpoint, type LoadedCheckpoint } from './checkpoint';
 
 /** A freshly initialised policy; the same config (seed included) gives the same weights. */
 export async function createPolicy(config: PolicyConfig, opts: TransformerPolicyOptions = {}): Promise<TransformerPolicy> {
@@ -24,7 +19,7 @@ export async function createPolicy(config: PolicyConfig, opts: TransformerPolicy
 /** A policy from a checkpoint folder written by `policy.save(dir)` (weights and optimizer state). */
 export async function loadPolicy(dir: string, opts: TransformerPolicyOptions = {}): Promise<TransformerPolicy> {
   await ensureBackend();
-  return (await loadCheckpoint(dir, opts)).policy;
+  return (await loadCheckpoint(dir, (config) => new TransformerPolicy(config, undefined, opts))).policy;
 }
 
 // Hosts (trainer process, CLI) select the backend at start-up; this covers tests and scripts.

@@ -4,7 +4,7 @@
 //
 // 2026-11-22 (policy engineer): save() takes an optional `extra` JSON object (tokenizer, RNG state,
 // trainer position) stored in the same atomically published folder; read it back with
-// loadCheckpoint(dir).extra or readCheckpointExtra(dir) from ./index. Backward compatible.
+// loadCheckpoint(dir, create).extra or readCheckpoint(dir).extra from ./index. Backward compatible.
 // Two cores: `await ParallelPolicy.create(await createPolicy(config), { log })` from
 // ../parallel/parallel-policy is a Policy too (half the prompts / tokens run in a worker thread).
 
@@ -49,8 +49,11 @@ export interface TrainSequence {
   promptLength: number;
   /** Per-sequence weight of every response token: the GRPO advantage (or 1 for SFT). */
   weight: number;
-  /** Exclude this sequence's tokens from the loss (overlong filtering). */
-  masked?: boolean;
+  /**
+   * One weight per response token (length tokens.length - promptLength); when present it replaces
+   * `weight` token by token (PPO-style clipped objectives, per-token advantages).
+   */
+  tokenWeights?: number[];
 }
 
 export interface GradientResult {
@@ -58,10 +61,8 @@ export interface GradientResult {
   grads: Float32Array[];
   /** Sum over counted tokens of -weight * log p(token); divide by the global token count to get the loss. */
   lossSum: number;
-  /** Number of response tokens counted (not masked). */
+  /** Number of response tokens counted. */
   tokenCount: number;
-  /** Sum over counted tokens of the policy entropy (for actor/entropy). */
-  entropySum: number;
 }
 
 export interface Policy {
@@ -75,6 +76,12 @@ export interface Policy {
    * (sum of the parts) / (sum of the token counts).
    */
   computeGradients(batch: TrainSequence[]): Promise<GradientResult>;
+  /**
+   * log p(token | tokens before it) of every response token, per sequence (length
+   * tokens.length - promptLength), under the current weights, without gradients. `weight` and
+   * `tokenWeights` are ignored.
+   */
+  logProbs(batch: TrainSequence[]): Promise<number[][]>;
   /** Scales grads by 1/tokenCount, clips by global norm, takes one Adam step. Returns the pre-clip norm. */
   applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }>;
   getWeights(): Float32Array[];

@@ -8,6 +8,7 @@
 // no caller needs to know they exist. The special tokens are never produced from text: a literal
 // "<eos>" in a prompt is five characters.
 import { z } from 'zod';
+import type { TextTokenizer } from './text-tokenizer';
 
 export const PAD = '<pad>';
 export const BOS = '<bos>';
@@ -34,7 +35,7 @@ export interface TokenizerBuildOptions {
 
 export type UnknownPolicy = 'unk' | 'throw';
 
-export class CharTokenizer {
+export class CharTokenizer implements TextTokenizer {
   readonly padId = 0;
   readonly bosId = 1;
   readonly eosId = 2;
@@ -85,6 +86,28 @@ export class CharTokenizer {
     return this.textOf.length;
   }
 
+  /**
+   * The same vocabulary as a Hugging Face tokenizer.json (WordLevel over single characters, the atoms
+   * as added tokens, the four specials as special added tokens), so other tools can read it. One
+   * difference: Hugging Face matches special tokens inside text, so a literal "<eos>" there encodes
+   * to the <eos> id instead of five characters.
+   */
+  toHuggingFaceJson(): Record<string, unknown> {
+    const added = (content: string, id: number, special: boolean) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special });
+    return {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: this.textOf.slice(0, SPECIALS.length + this.atoms.length).map((t, i) => added(t, i, i < SPECIALS.length)),
+      normalizer: null,
+      // One piece per code point (the 'u' flag keeps astral characters whole).
+      pre_tokenizer: { type: 'Split', pattern: { Regex: '[\\s\\S]' }, behavior: 'Isolated', invert: false },
+      post_processor: null,
+      decoder: { type: 'Fuse' },
+      model: { type: 'WordLevel', vocab: Object.fromEntries(this.textOf.map((t, i) => [t, i])), unk_token: UNK },
+    };
+  }
+
   /** Text → ids. Characters outside the vocabulary become <unk> (or throw, naming the character and offset). */
   encode(text: string, onUnknown: UnknownPolicy = 'unk'): number[] {
     const ids: number[] = [];
@@ -129,6 +152,11 @@ export class CharTokenizer {
       else if (id >= SPECIALS.length) out += this.textOf[id];
     }
     return out;
+  }
+
+  tokenId(token: string): number | undefined {
+    const special = SPECIALS.indexOf(token as (typeof SPECIALS)[number]);
+    return special >= 0 ? special : this.idOf.get(token);
   }
 
   /** The text of one token, for display ("<eos>" for the special ones). */

@@ -7,7 +7,10 @@ import { saveCheckpoint } from './checkpoint';
 import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence } from './policy';
 import { SeededRng } from './rng';
 import { argmaxOf, entropyOf, sampleTopP } from './sampler';
-import { disposeCache, initialWeights, parameterSpecs, Transformer, validateConfig, type LayerCache, type ParamSpec } from './transformer';
+import { disposeCache, type CausalLM, type LayerCache } from './causal-lm';
+import { networkOf, type Network, type NetworkSpec } from './network';
+import { tokenLogProbs } from './token-logprobs';
+import type { ParamSpec } from './transformer';
 import type { ModelOps } from './ops';
 
 export interface TransformerPolicyOptions {
@@ -17,11 +20,15 @@ export interface TransformerPolicyOptions {
   gradientTokenBudget?: number;
   /** Force an ops flavour (tests comparing the wasm-fast and plain rewrites). */
   ops?: ModelOps;
+  /** The network (default: the built-in GPT of `config`); a Hugging Face decoder for pretrained models. */
+  network?: NetworkSpec;
 }
 
 /** Internal extension of SampleOptions: the RNG stream of prompt i is (seed, firstStream + i). */
 export interface StreamedSampleOptions extends SampleOptions {
   firstStream?: number;
+  /** Called with each token as it is drawn (streaming output); `prompt` indexes this call's prompts. Not sent to a replica. */
+  onToken?: (prompt: number, token: number) => void;
 }
 
 let instanceCounter = 0;
@@ -29,27 +36,49 @@ let instanceCounter = 0;
 export class TransformerPolicy implements Policy {
   readonly config: PolicyConfig;
   readonly specs: ParamSpec[];
+  readonly network: Network;
   private readonly vars: TF.Variable[];
-  private readonly model: Transformer;
-  private readonly adam: Adam;
+  private readonly model: CausalLM;
+  private adamState: Adam | undefined;
   readonly sampleBatchSize: number;
   readonly gradientTokenBudget: number;
   private disposed = false;
 
-  constructor(config: PolicyConfig, weights?: Float32Array[], opts: TransformerPolicyOptions = {}) {
-    validateConfig(config);
-    this.config = { ...config };
-    this.specs = parameterSpecs(config);
-    const init = weights ?? initialWeights(config);
-    checkWeights(this.specs, init);
+  /**
+   * `weights` in variable order; an iterable (a generator reading a checkpoint) is consumed one array
+   * at a time, so loading never holds a second copy of the whole model.
+   */
+  constructor(config: PolicyConfig, weights?: Float32Array[] | Iterable<Float32Array>, opts: TransformerPolicyOptions = {}) {
+    this.network = networkOf(config, opts.network);
+    this.config = { ...this.network.policyConfig };
+    this.specs = this.network.specs;
+    const init = weights ?? this.network.initialWeights(config.seed);
+    if (Array.isArray(init)) checkWeights(this.specs, init);
     const t = tf();
     // tfjs variable names are global to the engine; the prefix lets several policies coexist.
     const prefix = `policy${++instanceCounter}/`;
-    this.vars = this.specs.map((s, i) => t.variable(t.tensor(init[i], s.shape), true, prefix + s.name));
-    this.model = new Transformer(this.config, this.vars, opts.ops);
-    this.adam = new Adam(this.vars);
+    this.vars = [];
+    try {
+      for (const w of init) {
+        const s = this.specs[this.vars.length];
+        if (!s) throw new Error(`weights: more arrays than the ${this.specs.length} variables`);
+        checkSize(s, w, 'weights');
+        this.vars.push(t.tidy(() => t.variable(t.tensor(w, s.shape), true, prefix + s.name)));
+      }
+      if (this.vars.length !== this.specs.length) throw new Error(`weights: expected ${this.specs.length} arrays (one per variable), got ${this.vars.length}`);
+    } catch (e) {
+      this.vars.forEach((v) => v.dispose());
+      throw e;
+    }
+    this.model = this.network.build(this.vars, opts.ops);
     this.sampleBatchSize = opts.sampleBatchSize ?? 64;
     this.gradientTokenBudget = opts.gradientTokenBudget ?? 2048;
+  }
+
+  /** Adam's moments are allocated on the first update (or restore): scoring and sampling need none. */
+  private get adam(): Adam {
+    this.adamState ??= new Adam(this.vars);
+    return this.adamState;
   }
 
   variableNames(): string[] {
@@ -66,7 +95,7 @@ export class TransformerPolicy implements Policy {
   }
 
   get optimizerStep(): number {
-    return this.adam.step;
+    return this.adamState?.step ?? 0;
   }
 
   // ---------------------------------------------------------------- sampling
@@ -102,7 +131,7 @@ export class TransformerPolicy implements Policy {
    * position t is the same and no padding or per-row position offsets are needed. Finished rows
    * are dropped from the batch (and from the KV cache) as soon as they stop.
    */
-  private sampleChunk(prompts: number[][], opts: SampleOptions, streams: number[]): SampleResult {
+  private sampleChunk(prompts: number[][], opts: StreamedSampleOptions, streams: number[]): SampleResult {
     const t = tf();
     const V = this.config.vocabSize;
     const C = this.config.contextLength;
@@ -123,7 +152,7 @@ export class TransformerPolicy implements Policy {
     let logits: TF.Tensor2D;
     {
       const ids = t.tensor2d(sequences.map((s) => s.slice(0, pos)), [n, pos], 'int32');
-      const out = this.model.forward(ids, { lastOnly: true, keepCache: useCache });
+      const out = this.lastLogits(ids, useCache);
       ids.dispose();
       logits = out.logits;
       cache = out.cache;
@@ -154,6 +183,7 @@ export class TransformerPolicy implements Policy {
             entropySums[r] += entropyOf(probs!, off, V);
             responses[r].push(token);
             sequences[r].push(token);
+            opts.onToken?.(streams[r] - (opts.firstStream ?? 0), token);
             if (stop.has(token)) return;
             if (responses[r].length >= opts.maxNewTokens || pos + 1 >= C) {
               truncated[r] = true;
@@ -182,7 +212,7 @@ export class TransformerPolicy implements Policy {
           logits = out.logits;
         } else {
           const ids = t.tensor2d(stillActive.map((r) => sequences[r].slice(0, pos + 1)), [stillActive.length, pos + 1], 'int32');
-          logits = this.model.forward(ids, { lastOnly: true }).logits;
+          logits = this.lastLogits(ids, false).logits;
           ids.dispose();
         }
         active = stillActive;
@@ -195,13 +225,22 @@ export class TransformerPolicy implements Policy {
     return { responses, truncated, entropy };
   }
 
+  private lastLogits(ids: TF.Tensor2D, keepCache: boolean): { logits: TF.Tensor2D; cache?: LayerCache[] } {
+    const { hidden, cache } = this.model.hidden(ids, { lastOnly: true, keepCache });
+    const logits = this.model.logits(hidden);
+    hidden.dispose();
+    return { logits, cache };
+  }
+
   /** Next-token logits for every position of one sequence, [T, V] row-major (tests, debugging). */
   logitsOf(tokens: number[]): Float32Array {
     if (tokens.length === 0 || tokens.length > this.config.contextLength) throw new Error(`logitsOf: ${tokens.length} tokens; expected 1..${this.config.contextLength}`);
     this.validateIds(tokens, 'logitsOf');
     const t = tf();
     const ids = t.tensor2d([tokens], [1, tokens.length], 'int32');
-    const { logits } = this.model.forward(ids);
+    const { hidden } = this.model.hidden(ids);
+    const logits = this.model.logits(hidden);
+    hidden.dispose();
     ids.dispose();
     const out = Float32Array.from(logits.dataSync() as Float32Array);
     logits.dispose();
@@ -212,21 +251,16 @@ export class TransformerPolicy implements Policy {
 
   async computeGradients(batch: TrainSequence[]): Promise<GradientResult> {
     this.assertLive();
-    batch.forEach((s, i) => this.validateSequence(s, i));
+    batch.forEach((s, i) => this.validateSequence(s, i, true));
     const t = tf();
     // Sorted by length, so each micro-batch pads to about its own rows' length (the sum is the same).
-    const counted = batch.filter((s) => !s.masked && s.tokens.length > s.promptLength)
-      .map((s, i) => ({ s, i }))
-      .sort((a, b) => a.s.tokens.length - b.s.tokens.length || a.i - b.i)
-      .map((x) => x.s);
+    const counted = sortedByLength(batch.filter((s) => s.tokens.length > s.promptLength));
     let lossSum = 0;
-    let entropySum = 0;
     let tokenCount = 0;
     let accum: TF.Tensor[] | undefined;
     for (const micro of microBatches(counted, this.gradientTokenBudget)) {
       const part = this.microBatchGradients(micro);
       lossSum += part.lossSum;
-      entropySum += part.entropySum;
       tokenCount += part.tokenCount;
       if (!accum) accum = part.grads;
       else {
@@ -241,53 +275,49 @@ export class TransformerPolicy implements Policy {
       ? accum.map((g) => Float32Array.from(g.dataSync() as Float32Array))
       : this.specs.map((s) => new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
     accum?.forEach((g) => g.dispose());
-    return { grads, lossSum, tokenCount, entropySum };
+    return { grads, lossSum, tokenCount };
   }
 
-  private microBatchGradients(seqs: TrainSequence[]): { grads: TF.Tensor[]; lossSum: number; entropySum: number; tokenCount: number } {
+  private microBatchGradients(seqs: TrainSequence[]): { grads: TF.Tensor[]; lossSum: number; tokenCount: number } {
     const t = tf();
-    const B = seqs.length;
-    const T = Math.max(...seqs.map((s) => s.tokens.length)) - 1; // inputs are tokens[:-1]
-    const inputs = new Int32Array(B * T);
-    const targets = new Int32Array(B * T);
-    const weights = new Float32Array(B * T);
-    const counts = new Float32Array(B * T);
-    let tokenCount = 0;
-    seqs.forEach((s, b) => {
-      for (let i = 0; i < T; i++) {
-        const at = b * T + i;
-        if (i + 1 < s.tokens.length) {
-          inputs[at] = s.tokens[i];
-          targets[at] = s.tokens[i + 1];
-          if (i + 1 >= s.promptLength) {
-            weights[at] = s.weight;
-            counts[at] = 1;
-            tokenCount++;
-          }
-        }
-      }
-    });
-    const V = this.config.vocabSize;
-    let entropy: TF.Scalar | undefined;
+    const { B, T, inputs, targets, weights, tokenCount } = packBatch(seqs);
     const { value, grads } = t.tidy(() => {
       const ids = t.tensor2d(inputs, [B, T], 'int32');
-      const target = t.oneHot(t.tensor1d(targets, 'int32'), V).toFloat();
       const w = t.tensor1d(weights);
-      const c = t.tensor1d(counts);
       return t.variableGrads(() => {
-        const { logits } = this.model.forward(ids);
-        const logp = t.logSoftmax(logits);
-        const tokenLogp = logp.mul(target).sum(-1);
-        entropy = t.keep(t.exp(logp).mul(logp).sum(-1).neg().mul(c).sum() as TF.Scalar);
-        return tokenLogp.mul(w).sum().neg() as TF.Scalar;
+        const { hidden } = this.model.hidden(ids);
+        return tokenLogProbs(hidden, this.model.headWeight, targets, this.model.headVocabMajor).mul(w).sum().neg() as TF.Scalar;
       }, this.vars);
     });
     const ordered = this.vars.map((v) => grads[v.name]);
     const lossSum = value.dataSync()[0];
     value.dispose();
-    const entropySum = entropy!.dataSync()[0];
-    entropy!.dispose();
-    return { grads: ordered, lossSum, entropySum, tokenCount };
+    return { grads: ordered, lossSum, tokenCount };
+  }
+
+  async logProbs(batch: TrainSequence[]): Promise<number[][]> {
+    this.assertLive();
+    batch.forEach((s, i) => this.validateSequence(s, i, false));
+    const t = tf();
+    const out: number[][] = batch.map(() => []);
+    const order = batch.map((s, i) => ({ s, i })).filter((x) => x.s.tokens.length > x.s.promptLength)
+      .sort((a, b) => a.s.tokens.length - b.s.tokens.length || a.i - b.i);
+    for (const micro of microBatches(order.map((x) => x.s), this.gradientTokenBudget)) {
+      const rows = order.splice(0, micro.length);
+      const { B, T, inputs, targets } = packBatch(micro);
+      const lp = t.tidy(() => {
+        const { hidden } = this.model.hidden(t.tensor2d(inputs, [B, T], 'int32'));
+        return tokenLogProbs(hidden, this.model.headWeight, targets, this.model.headVocabMajor);
+      });
+      const values = lp.dataSync() as Float32Array;
+      lp.dispose();
+      rows.forEach(({ s, i }, b) => {
+        // Input position p predicts token p + 1; response tokens start at promptLength.
+        for (let p = s.promptLength - 1; p < s.tokens.length - 1; p++) out[i].push(values[b * T + p]);
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    return out;
   }
 
   async applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }> {
@@ -333,13 +363,14 @@ export class TransformerPolicy implements Policy {
   }
 
   async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
+    if (this.network.spec.kind !== 'gpt') throw new Error(`save: checkpoints of ${this.network.spec.config.architecture} models are not supported yet`);
     saveCheckpoint(dir, this, extra);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.adam.dispose();
+    this.adamState?.dispose();
     for (const v of this.vars) v.dispose();
   }
 
@@ -357,14 +388,24 @@ export class TransformerPolicy implements Policy {
     this.validateIds(p, `prompt ${i}`);
   }
 
-  private validateSequence(s: TrainSequence, i: number): void {
+  private validateSequence(s: TrainSequence, i: number, weighted: boolean): void {
     const where = `training sequence ${i}`;
     if (!Array.isArray(s.tokens) || s.tokens.length === 0) throw new Error(`${where}: 'tokens' is empty`);
     if (s.tokens.length > this.config.contextLength) throw new Error(`${where}: ${s.tokens.length} tokens exceed the context (${this.config.contextLength})`);
     if (!Number.isInteger(s.promptLength) || s.promptLength < 1 || s.promptLength > s.tokens.length) {
       throw new Error(`${where}: 'promptLength' ${s.promptLength} must be an integer in 1..${s.tokens.length}`);
     }
-    if (!Number.isFinite(s.weight)) throw new Error(`${where}: 'weight' must be finite, got ${s.weight}`);
+    if (weighted) {
+      if (!Number.isFinite(s.weight)) throw new Error(`${where}: 'weight' must be finite, got ${s.weight}`);
+      if (s.tokenWeights !== undefined) {
+        const n = s.tokens.length - s.promptLength;
+        if (!Array.isArray(s.tokenWeights) || s.tokenWeights.length !== n) {
+          throw new Error(`${where}: 'tokenWeights' must hold one weight per response token (${n}), got ${Array.isArray(s.tokenWeights) ? s.tokenWeights.length : typeof s.tokenWeights}`);
+        }
+        const bad = s.tokenWeights.findIndex((w) => !Number.isFinite(w));
+        if (bad >= 0) throw new Error(`${where}: 'tokenWeights[${bad}]' must be finite, got ${s.tokenWeights[bad]}`);
+      }
+    }
     this.validateIds(s.tokens, where);
   }
 
@@ -375,6 +416,36 @@ export class TransformerPolicy implements Policy {
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`${where}: token ${j} is ${id}, outside the vocabulary 0..${V - 1}`);
     }
   }
+}
+
+function sortedByLength(seqs: TrainSequence[]): TrainSequence[] {
+  return seqs.map((s, i) => ({ s, i })).sort((a, b) => a.s.tokens.length - b.s.tokens.length || a.i - b.i).map((x) => x.s);
+}
+
+/**
+ * Rows padded to the longest input (tokens[:-1]); per position the next token and its loss weight
+ * (0 on prompt and padding positions, else tokenWeights[j] or weight).
+ */
+function packBatch(seqs: TrainSequence[]): { B: number; T: number; inputs: Int32Array; targets: Int32Array; weights: Float32Array; tokenCount: number } {
+  const B = seqs.length;
+  const T = Math.max(...seqs.map((s) => s.tokens.length)) - 1;
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const weights = new Float32Array(B * T);
+  let tokenCount = 0;
+  seqs.forEach((s, b) => {
+    for (let i = 0; i + 1 < s.tokens.length; i++) {
+      const at = b * T + i;
+      inputs[at] = s.tokens[i];
+      targets[at] = s.tokens[i + 1];
+      const j = i + 1 - s.promptLength; // index among the response tokens
+      if (j >= 0) {
+        weights[at] = s.tokenWeights ? s.tokenWeights[j] : s.weight;
+        tokenCount++;
+      }
+    }
+  });
+  return { B, T, inputs, targets, weights, tokenCount };
 }
 
 /** Consecutive groups whose (rows × longest input) stays within the budget (a lone long row is its own group). */

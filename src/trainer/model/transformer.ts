@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { PolicyConfig } from './policy';
+import { disposeCache, type CausalLM, type LayerCache } from './causal-lm';
 import { modelOps, type ModelOps } from './ops';
 import { SeededRng } from './rng';
 
@@ -76,18 +77,14 @@ export function initialWeights(c: PolicyConfig): Float32Array[] {
   });
 }
 
-/** Keys and values of one layer for every sequence so far: [B, heads, L, headDim]. */
-export interface LayerCache {
-  k: Tensor4D;
-  v: Tensor4D;
-}
+export { disposeCache, type LayerCache };
 
 interface Block {
   ln1g: Tensor; ln1b: Tensor; qkvW: Tensor2D; qkvB: Tensor; projW: Tensor2D; projB: Tensor;
   ln2g: Tensor; ln2b: Tensor; fcW: Tensor2D; fcB: Tensor; fc2W: Tensor2D; fc2B: Tensor;
 }
 
-export class Transformer {
+export class Transformer implements CausalLM {
   readonly ops: ModelOps;
   private readonly headDim: number;
   private readonly blocks: Block[];
@@ -117,19 +114,34 @@ export class Transformer {
     this.headW = next<Tensor2D>();
   }
 
-  /**
-   * Full forward pass over ids[B,T] (positions 0..T-1) with causal attention.
-   * Returns logits [B·T, V] (or [B, V] for the last position only with `lastOnly`), and the per-layer
-   * keys/values when `keepCache` (for prefill; the caller must dispose them).
-   */
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  get headWeight(): Tensor2D {
+    return this.headW;
+  }
+
+  get headVocabMajor(): boolean {
+    return false;
+  }
+
+  /** Full forward pass: logits [B·T, V] (or [B, V] with `lastOnly`), plus the KV cache with `keepCache`. */
   forward(ids: TF.Tensor2D, opts: { lastOnly?: boolean; keepCache?: boolean } = {}): { logits: Tensor2D; cache?: LayerCache[] } {
+    const { hidden, cache } = this.hidden(ids, opts);
+    const logits = this.logits(hidden);
+    hidden.dispose();
+    return opts.keepCache ? { logits, cache } : { logits };
+  }
+
+  hidden(ids: TF.Tensor2D, opts: { lastOnly?: boolean; keepCache?: boolean } = {}): { hidden: Tensor2D; cache?: LayerCache[] } {
     const t = tf();
     const [B, T] = ids.shape;
     const d = this.config.width;
     const H = this.config.heads;
     const hd = this.headDim;
     const cache: LayerCache[] = [];
-    const logits = t.tidy(() => {
+    const hidden = t.tidy(() => {
       const tok = this.ops.embed(ids.reshape([B * T]) as TF.Tensor1D, this.wte);
       let x = tok.reshape([B, T, d]).add(this.wpe.slice([0, 0], [T, d])).reshape([B * T, d]) as Tensor2D;
       const causal = t.tensor2d(causalMask(T), [T, T]);
@@ -147,9 +159,13 @@ export class Transformer {
         x = x.add(this.mlp(layerNorm(x, b.ln2g, b.ln2b), b)) as Tensor2D;
       }
       if (opts.lastOnly) x = x.reshape([B, T, d]).slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]) as Tensor2D;
-      return this.ops.linear(layerNorm(x, this.lnfG, this.lnfB), this.headW);
+      return layerNorm(x, this.lnfG, this.lnfB);
     });
-    return opts.keepCache ? { logits, cache } : { logits };
+    return opts.keepCache ? { hidden, cache } : { hidden };
+  }
+
+  logits(hidden: Tensor2D): Tensor2D {
+    return this.ops.linear(hidden, this.headW);
   }
 
   /**
@@ -202,11 +218,4 @@ function layerNorm(x: Tensor2D, g: Tensor, b: Tensor): Tensor2D {
     const variance = centred.mul(centred).mean(-1, true);
     return centred.mul(variance.add(1e-5).rsqrt()).mul(g).add(b) as Tensor2D;
   });
-}
-
-export function disposeCache(cache: LayerCache[] | undefined): void {
-  for (const c of cache ?? []) {
-    c.k.dispose();
-    c.v.dispose();
-  }
 }

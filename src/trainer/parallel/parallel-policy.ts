@@ -88,7 +88,8 @@ export class ParallelPolicy implements Policy {
 
   async sample(prompts: number[][], opts: StreamedSampleOptions): Promise<SampleResult> {
     const split = Math.floor(prompts.length / 2);
-    if (!this.worker || !this.split.sample || split === 0) return this.inner.sample(prompts, opts);
+    // A streaming caller wants every token as drawn: keep it in this thread.
+    if (!this.worker || !this.split.sample || split === 0 || opts.onToken) return this.inner.sample(prompts, opts);
     const first = opts.firstStream ?? 0;
     const remote = settle(this.runOnReplica({ kind: 'sample', prompts: prompts.slice(split), options: { ...opts, firstStream: first + split } }));
     const local = await this.inner.sample(prompts.slice(0, split), { ...opts, firstStream: first });
@@ -120,8 +121,19 @@ export class ParallelPolicy implements Policy {
       grads: local.grads,
       lossSum: local.lossSum + theirs.lossSum,
       tokenCount: local.tokenCount + theirs.tokenCount,
-      entropySum: local.entropySum + theirs.entropySum,
     };
+  }
+
+  async logProbs(batch: TrainSequence[]): Promise<number[][]> {
+    const split = balancedSplit(batch);
+    if (!this.worker || !this.split.gradients || split === 0 || split === batch.length) return this.inner.logProbs(batch);
+    const remote = settle(this.runOnReplica({ kind: 'logProbs', batch: batch.slice(split) }));
+    const local = await this.inner.logProbs(batch.slice(0, split));
+    const outcome = await remote;
+    const theirs = outcome.ok
+      ? (outcome.value as { result: number[][] }).result
+      : await this.fallBack(outcome.error, () => this.inner.logProbs(batch.slice(split)));
+    return [...local, ...theirs];
   }
 
   async applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }> {
@@ -152,7 +164,7 @@ export class ParallelPolicy implements Policy {
       try {
         const weights = this.inner.getWeights();
         const { sampleBatchSize, gradientTokenBudget } = this.inner;
-        const init = this.call({ kind: 'init', backend, config: this.inner.config, weights, options: { sampleBatchSize, gradientTokenBudget } }, weights.map((w) => w.buffer as ArrayBuffer));
+        const init = this.call({ kind: 'init', backend, config: this.inner.config, weights, options: { sampleBatchSize, gradientTokenBudget, network: this.inner.network.spec } }, weights.map((w) => w.buffer as ArrayBuffer));
         init.catch(() => {}); // if the timeout wins, stopWorker() rejects it later
         const started = (await Promise.race([init, timeout])) as { backend: string };
         this.replicaVersion = this.weightsVersion;
@@ -231,7 +243,7 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 
 /** First index of the second half, splitting the batch's tokens about evenly (order kept). */
 function balancedSplit(batch: TrainSequence[]): number {
-  const cost = batch.map((s) => (s.masked ? 0 : s.tokens.length));
+  const cost = batch.map((s) => s.tokens.length);
   const total = cost.reduce((a, b) => a + b, 0);
   let acc = 0;
   for (let i = 0; i < batch.length; i++) {

@@ -26,6 +26,8 @@ async function handle(req: ReplicaRequest): Promise<ReplicaResult> {
       return { kind: 'sample', result: await live().sample(req.prompts, req.options) };
     case 'gradients':
       return { kind: 'gradients', result: await live().computeGradients(req.batch) };
+    case 'logProbs':
+      return { kind: 'logProbs', result: await live().logProbs(req.batch) };
   }
 }
 

@@ -104,11 +104,10 @@ test('gradients are sums over sequences: padding and masking do not leak between
   });
   assert.ok(maxRelDiff(summed, whole.grads) < 1e-5, `relative difference ${maxRelDiff(summed, whole.grads)}`);
   assert.ok(Math.abs(parts.reduce((n, x) => n + x.lossSum, 0) - whole.lossSum) < 1e-4 * Math.abs(whole.lossSum));
-  assert.ok(Math.abs(parts.reduce((n, x) => n + x.entropySum, 0) - whole.entropySum) < 1e-4 * whole.entropySum);
-  // A masked sequence adds nothing; tiny micro-batches give the same sums.
-  const masked = await p.computeGradients([...batch, { ...batchOf([12])[0], masked: true }]);
-  assert.equal(masked.tokenCount, whole.tokenCount);
-  assert.ok(maxRelDiff(masked.grads, whole.grads) < 1e-6);
+  // A sequence with no response tokens adds nothing; tiny micro-batches give the same sums.
+  const promptOnly = await p.computeGradients([...batch, { tokens: [1, 2, 3], promptLength: 3, weight: 5 }]);
+  assert.equal(promptOnly.tokenCount, whole.tokenCount);
+  assert.ok(maxRelDiff(promptOnly.grads, whole.grads) < 1e-6);
   p.dispose();
   const small = await createPolicy(config, { gradientTokenBudget: 20 });
   assert.ok(maxRelDiff((await small.computeGradients(batch)).grads, whole.grads) < 1e-5);
@@ -213,4 +212,67 @@ test('what a prompt draws depends only on the seed and its index, not on batchin
   assert.deepEqual((await big.sample([prompts[0]], opts)).responses[0], a.responses[0]);
   big.dispose();
   small.dispose();
+});
+
+/** log p of each response token from the full logits, computed here in float64 (independent of logProbs). */
+function handLogProbs(logits: Float32Array, seq: TrainSequence, V: number): number[] {
+  const out: number[] = [];
+  for (let t = seq.promptLength - 1; t < seq.tokens.length - 1; t++) {
+    const row = Array.from(logits.subarray(t * V, (t + 1) * V));
+    const max = Math.max(...row);
+    const lse = max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+    out.push(row[seq.tokens[t + 1]] - lse);
+  }
+  return out;
+}
+
+test('logProbs: per response token, equal to a hand log-softmax of the logits, whatever the batching', async () => {
+  const p = await createPolicy(config, { gradientTokenBudget: 24 });
+  const batch = [...batchOf([9, 20, 5, 14]), { tokens: [1, 2, 3], promptLength: 3, weight: 1 }];
+  const tensorsBefore = tf().memory().numTensors;
+  const lps = await p.logProbs(batch);
+  assert.equal(tf().memory().numTensors, tensorsBefore);
+  assert.deepEqual(lps.map((l) => l.length), [6, 17, 2, 11, 0]);
+  batch.forEach((s, i) => {
+    if (s.tokens.length === s.promptLength) return;
+    const hand = handLogProbs(p.logitsOf(s.tokens), s, config.vocabSize);
+    hand.forEach((h, j) => assert.ok(Math.abs(lps[i][j] - h) < 1e-5, `sequence ${i} token ${j}: ${lps[i][j]} vs ${h}`));
+  });
+  // lossSum of the same sequences is -Σ weight·log p of exactly these values.
+  const g = await p.computeGradients(batch);
+  const expected = -batch.reduce((sum, s, i) => sum + s.weight * lps[i].reduce((a, b) => a + b, 0), 0);
+  assert.ok(Math.abs(g.lossSum - expected) < 1e-4 * Math.abs(expected), `${g.lossSum} vs ${expected}`);
+  await assert.rejects(p.logProbs([{ tokens: [1, 99], promptLength: 1, weight: 0 }]), /training sequence 0: token 1 is 99/);
+  p.dispose();
+});
+
+test('tokenWeights replace weight token by token: lossSum and a finite-difference gradient agree', async () => {
+  const p = await createPolicy(config);
+  const seq: TrainSequence = { tokens: [1, 5, 9, 2, 7, 3], promptLength: 2, weight: 100, tokenWeights: [0.5, -1.5, 0, 2] };
+  const lp = (await p.logProbs([seq]))[0];
+  const expected = -seq.tokenWeights!.reduce((sum, w, j) => sum + w * lp[j], 0);
+  const g = await p.computeGradients([seq]);
+  assert.equal(g.tokenCount, 4);
+  assert.ok(Math.abs(g.lossSum - expected) < 1e-4, `${g.lossSum} vs ${expected}`);
+  // Equal per-token weights give exactly the per-sequence result.
+  const uniform = await p.computeGradients([{ ...seq, weight: 0.75, tokenWeights: [0.75, 0.75, 0.75, 0.75] }]);
+  const plainWeight = await p.computeGradients([{ ...seq, weight: 0.75, tokenWeights: undefined }]);
+  assert.ok(maxRelDiff(uniform.grads, plainWeight.grads) < 1e-6);
+  // Central difference on the largest gradient entry of the first layer's MLP (deep in the network).
+  const k = p.variableNames().indexOf('h0.mlp.fc.w');
+  const j = g.grads[k].reduce((best, v, i, a) => (Math.abs(v) > Math.abs(a[best]) ? i : best), 0);
+  const w = p.getWeights();
+  const eps = 1e-2;
+  const lossWith = async (delta: number) => {
+    const moved = w.map((x) => x.slice());
+    moved[k][j] += delta;
+    p.setWeights(moved);
+    const l = (await p.logProbs([seq]))[0];
+    return -seq.tokenWeights!.reduce((sum, wt, i) => sum + wt * l[i], 0);
+  };
+  const numeric = ((await lossWith(eps)) - (await lossWith(-eps))) / (2 * eps);
+  assert.ok(Math.abs(numeric - g.grads[k][j]) < 2e-2 * Math.abs(g.grads[k][j]) + 1e-3, `${numeric} vs ${g.grads[k][j]}`);
+  await assert.rejects(p.computeGradients([{ ...seq, tokenWeights: [1, 2] }]), /'tokenWeights' must hold one weight per response token \(4\), got 2/);
+  await assert.rejects(p.computeGradients([{ ...seq, tokenWeights: [1, 2, NaN, 3] }]), /'tokenWeights\[2\]' must be finite/);
+  p.dispose();
 });

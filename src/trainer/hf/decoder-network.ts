@@ -1,0 +1,35 @@
+// A DecoderConfig as a Network the Policy runs: parameter specs in stored layout, random
+// initial weights (tests, benchmarks), and the CausalLM over the policy's variables.
+import type { Network } from '../model/network-spec';
+import type { ModelOps } from '../model/ops';
+import { SeededRng } from '../model/rng';
+import type { DecoderConfig } from './decoder-config';
+import { Decoder } from './decoder';
+import { decoderParams, storedShape } from './decoder-params';
+
+export function decoderNetwork(config: DecoderConfig, contextLength = config.maxPositions): Network {
+  const params = decoderParams(config);
+  return {
+    spec: { kind: 'decoder', config, contextLength },
+    policyConfig: {
+      vocabSize: config.vocabSize,
+      contextLength,
+      layers: config.layers,
+      heads: config.heads,
+      width: config.hiddenSize,
+      mlpRatio: config.intermediateSize / config.hiddenSize,
+      seed: 0,
+    },
+    specs: params.map((p) => ({ name: p.name, shape: storedShape(p), init: p.init })),
+    build: (tensors, ops?: ModelOps) => new Decoder(config, tensors, ops),
+    initialWeights: (seed) => {
+      const rng = SeededRng.derive(seed, 0x11a3a);
+      return params.map((p) => {
+        const w = new Float32Array(p.fileShape.reduce((a, b) => a * b, 1));
+        if (p.init === 'ones') w.fill(1);
+        else if (p.init === 'normal') for (let i = 0; i < w.length; i++) w[i] = rng.normal() * 0.02;
+        return w;
+      });
+    },
+  };
+}

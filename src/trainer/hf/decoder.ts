@@ -1,0 +1,267 @@
+// The Llama-family decoder (transformers' modeling_llama / qwen2 / qwen3 / mistral) in tfjs, fp32:
+//   x = embed(ids)
+//   per layer: h = RMSNorm(x); q,k,v = h·Wq(+b), h·Wk(+b), h·Wv(+b)
+//              [Qwen3: q,k = RMSNorm_headDim(q), RMSNorm_headDim(k)]; q,k = RoPE(q), RoPE(k)
+//              x += o_proj(softmax(q·kᵀ/√hd + causal)·v)   (each KV head serves heads/kvHeads query heads)
+//              x += down(silu(gate(RMSNorm(x))) · up(RMSNorm(x)))
+//   logits = RMSNorm(x) · head
+// The KV cache holds only the kvHeads keys/values.
+//
+// Memory on wasm: tfjs-wasm hands a matmul's SECOND operand to XNNPACK, which packs a copy of it and
+// caches that copy for the tensor's lifetime. With the weights as second operand a model therefore
+// needs twice its weights (a 0.5B model ran out of the 4 GB wasm heap). So weights stay in the file's
+// [out, in] layout and are always the FIRST operand: y = (W · xᵀ)ᵀ, and only the small activation
+// xᵀ is packed, per call. The backward pass multiplies by a transient copy of W for the same reason.
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend';
+import type { CausalLM, LayerCache } from '../model/causal-lm';
+import { modelOps, type ModelOps } from '../model/ops';
+import type { DecoderConfig } from './decoder-config';
+import { decoderParams } from './decoder-params';
+import { inverseFrequencies, ropeTables } from './rope';
+
+type Tensor = TF.Tensor;
+type Tensor2D = TF.Tensor2D;
+type Tensor3D = TF.Tensor3D;
+type Tensor4D = TF.Tensor4D;
+
+interface Layer {
+  inputNorm: Tensor;
+  q: Tensor2D; qBias?: Tensor; k: Tensor2D; kBias?: Tensor; v: Tensor2D; vBias?: Tensor;
+  qNorm?: Tensor; kNorm?: Tensor;
+  o: Tensor2D; oBias?: Tensor;
+  postNorm: Tensor;
+  gate: Tensor2D; up: Tensor2D; down: Tensor2D;
+}
+
+export class Decoder implements CausalLM {
+  readonly ops: ModelOps;
+  private readonly layers: Layer[] = [];
+  private readonly embed: Tensor2D;
+  private readonly finalNorm: Tensor;
+  private readonly head: Tensor2D;
+  private readonly invFreq: Float64Array;
+
+  /** `params` in decoderParams(config) order (tf.Variables, owned by the caller). */
+  constructor(readonly config: DecoderConfig, params: Tensor[], ops: ModelOps = modelOps()) {
+    this.ops = ops;
+    const byName = new Map<string, Tensor>();
+    decoderParams(config).forEach((p, i) => byName.set(p.name, params[i]));
+    const get = <T extends Tensor>(name: string) => byName.get(name) as T;
+    this.embed = get('model.embed_tokens.weight');
+    for (let i = 0; i < config.layers; i++) {
+      const p = `model.layers.${i}`;
+      this.layers.push({
+        inputNorm: get(`${p}.input_layernorm.weight`),
+        q: get(`${p}.self_attn.q_proj.weight`), qBias: byName.get(`${p}.self_attn.q_proj.bias`),
+        k: get(`${p}.self_attn.k_proj.weight`), kBias: byName.get(`${p}.self_attn.k_proj.bias`),
+        v: get(`${p}.self_attn.v_proj.weight`), vBias: byName.get(`${p}.self_attn.v_proj.bias`),
+        qNorm: byName.get(`${p}.self_attn.q_norm.weight`), kNorm: byName.get(`${p}.self_attn.k_norm.weight`),
+        o: get(`${p}.self_attn.o_proj.weight`), oBias: byName.get(`${p}.self_attn.o_proj.bias`),
+        postNorm: get(`${p}.post_attention_layernorm.weight`),
+        gate: get(`${p}.mlp.gate_proj.weight`), up: get(`${p}.mlp.up_proj.weight`), down: get(`${p}.mlp.down_proj.weight`),
+      });
+    }
+    this.finalNorm = get('model.norm.weight');
+    this.head = config.tieWordEmbeddings ? this.embed : get('lm_head.weight');
+    this.invFreq = inverseFrequencies(config);
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  get headWeight(): Tensor2D {
+    return this.head;
+  }
+
+  hidden(ids: TF.Tensor2D, opts: { keepCache?: boolean; lastOnly?: boolean } = {}): { hidden: Tensor2D; cache?: LayerCache[] } {
+    const t = tf();
+    const [B, T] = ids.shape;
+    const c = this.config;
+    const H = c.heads;
+    const KV = c.kvHeads;
+    const G = H / KV;
+    const hd = c.headDim;
+    const d = c.hiddenSize;
+    const cache: LayerCache[] = [];
+    const hidden = t.tidy(() => {
+      const first = this.lookup(ids.reshape([B * T]) as TF.Tensor1D);
+      let x = first;
+      const { cos, sin } = ropeTables(this.invFreq, 0, T);
+      const cosT = t.tensor2d(cos, [T, hd]);
+      const sinT = t.tensor2d(sin, [T, hd]);
+      const causal = t.tensor2d(causalMask(T), [T, T]);
+      const scale = 1 / Math.sqrt(hd);
+      for (const L of this.layers) {
+        // One tidy per layer: its intermediates (and XNNPACK's packed copies of them) are freed before
+        // the next layer instead of piling up until the end of the pass (the wasm heap never shrinks).
+        const previous = x;
+        x = t.tidy(() => {
+          const h = rmsNorm(previous, L.inputNorm, c.rmsNormEps);
+          const heads = (w: Tensor2D, bias: Tensor | undefined, n: number, norm: Tensor | undefined) => {
+            let y = projection(h, w) as Tensor;
+            if (bias) y = y.add(bias);
+            y = y.reshape([B, T, n, hd]);
+            if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
+            return y.transpose([0, 2, 1, 3]) as Tensor4D; // [B, n, T, hd]
+          };
+          const q = rotate(heads(L.q, L.qBias, H, L.qNorm), cosT, sinT);
+          const k = rotate(heads(L.k, L.kBias, KV, L.kNorm), cosT, sinT);
+          const v = heads(L.v, L.vBias, KV, undefined);
+          if (opts.keepCache) cache.push({ k: t.keep(k), v: t.keep(v) });
+          // Query heads of one KV group are consecutive: rows (g, t) of [B·KV, G·T, hd] share that group's keys.
+          const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G * T, hd]) as Tensor3D, k.reshape([B * KV, T, hd]) as Tensor3D)
+            .mul(scale).reshape([B * KV, G, T, T]).add(causal);
+          const att = t.softmax(scores).reshape([B * KV, G * T, T]) as Tensor3D;
+          const y = this.ops.batchMatMul(att, v.reshape([B * KV, T, hd]) as Tensor3D)
+            .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, H * hd]) as Tensor2D;
+          const mid = previous.add(this.project(y, L.o, L.oBias)) as Tensor2D;
+          return mid.add(this.mlp(rmsNorm(mid, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
+        });
+        if (previous !== first) previous.dispose();
+      }
+      if (opts.lastOnly) x = x.reshape([B, T, d]).slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]) as Tensor2D;
+      return rmsNorm(x, this.finalNorm, c.rmsNormEps);
+    });
+    return opts.keepCache ? { hidden, cache } : { hidden };
+  }
+
+  logits(hidden: Tensor2D): Tensor2D {
+    return projection(hidden, this.head);
+  }
+
+  /** The head is [V, d] (vocabulary-major): logits = hidden · headᵀ. */
+  get headVocabMajor(): boolean {
+    return true;
+  }
+
+  decode(ids: TF.Tensor1D, pos: number, cache: LayerCache[]): { logits: Tensor2D; cache: LayerCache[] } {
+    const t = tf();
+    const B = ids.shape[0];
+    const c = this.config;
+    const H = c.heads;
+    const KV = c.kvHeads;
+    const G = H / KV;
+    const hd = c.headDim;
+    const grown: LayerCache[] = [];
+    const logits = t.tidy(() => {
+      let x = this.lookup(ids);
+      const { cos, sin } = ropeTables(this.invFreq, pos, 1);
+      const cosT = t.tensor2d(cos, [1, hd]);
+      const sinT = t.tensor2d(sin, [1, hd]);
+      const scale = 1 / Math.sqrt(hd);
+      this.layers.forEach((L, l) => {
+        const h = rmsNorm(x, L.inputNorm, c.rmsNormEps);
+        const heads = (w: Tensor2D, bias: Tensor | undefined, n: number, norm: Tensor | undefined) => {
+          let y = projection(h, w) as Tensor;
+          if (bias) y = y.add(bias);
+          y = y.reshape([B, n, 1, hd]);
+          if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
+          return y as Tensor4D;
+        };
+        const q = rotate(heads(L.q, L.qBias, H, L.qNorm), cosT, sinT);
+        const k = rotate(heads(L.k, L.kBias, KV, L.kNorm), cosT, sinT);
+        const v = heads(L.v, L.vBias, KV, undefined);
+        const K = t.keep(t.concat([cache[l].k, k], 2));
+        const V = t.keep(t.concat([cache[l].v, v], 2));
+        grown.push({ k: K, v: V });
+        const len = K.shape[2];
+        const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G, hd]) as Tensor3D, K.reshape([B * KV, len, hd]) as Tensor3D).mul(scale);
+        const y = this.ops.batchMatMul(t.softmax(scores) as Tensor3D, V.reshape([B * KV, len, hd]) as Tensor3D).reshape([B, H * hd]) as Tensor2D;
+        x = x.add(this.project(y, L.o, L.oBias)) as Tensor2D;
+        x = x.add(this.mlp(rmsNorm(x, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
+      });
+      return this.logits(rmsNorm(x, this.finalNorm, c.rmsNormEps));
+    });
+    return { logits, cache: grown };
+  }
+
+  /** Embedding rows of ids[N] → [N, d]. A tied table is stored [d, V], so it is read column-wise. */
+  private lookup(ids: TF.Tensor1D): Tensor2D {
+    return embeddingRows(this.embed, ids);
+  }
+
+  private project(y: Tensor2D, w: Tensor2D, bias: Tensor | undefined): Tensor2D {
+    const out = projection(y, w);
+    return bias ? (out.add(bias) as Tensor2D) : out;
+  }
+
+  private mlp(h: Tensor2D, L: Layer): Tensor2D {
+    const t = tf();
+    const gate = projection(h, L.gate);
+    const act = gate.mul(t.sigmoid(gate)); // silu
+    return projection(act.mul(projection(h, L.up)) as Tensor2D, L.down);
+  }
+}
+
+/**
+ * x[N, in] · W[out, in]ᵀ → [N, out] as (W · xᵀ)ᵀ, W first (see the top of this file). Gradient:
+ * dx = dy · copy(W) (a transient copy, so XNNPACK's cached packing dies with it), dW = dyᵀ · x.
+ */
+const projection = (x: Tensor2D, w: Tensor2D): Tensor2D => projectionOp()(x, w);
+let projectionFn: ((x: Tensor2D, w: Tensor2D) => Tensor2D) | undefined;
+function projectionOp(): (x: Tensor2D, w: Tensor2D) => Tensor2D {
+  if (projectionFn) return projectionFn;
+  const t = tf();
+  projectionFn = t.customGrad(((x: Tensor2D, w: Tensor2D, save: TF.GradSaveFunc) => {
+    save([x, w]);
+    return {
+      value: t.transpose(t.matMul(w, t.transpose(x))),
+      gradFunc: (dy: Tensor2D, saved: Tensor[]) => {
+        const [xs, ws] = saved as Tensor2D[];
+        return [t.matMul(dy, ws.mul(1) as Tensor2D), t.matMul(t.transpose(dy), xs)];
+      },
+    };
+  }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (x: Tensor2D, w: Tensor2D) => Tensor2D;
+  return projectionFn;
+}
+
+/**
+ * Rows of table[V, d] for ids, with a gradient that scatter-adds in JS: tf.gather's own gradient
+ * (UnsortedSegmentSum) is missing on wasm, and a one-hot matmul costs 2·V·d per token (0.27 GFLOP
+ * at Qwen's 152K vocabulary).
+ */
+function embeddingRows(table: Tensor2D, ids: TF.Tensor1D): Tensor2D {
+  const t = tf();
+  const f = t.customGrad(((tab: Tensor2D, idx: TF.Tensor1D, save: TF.GradSaveFunc) => {
+    save([idx]);
+    return {
+      value: t.gather(tab, idx, 0),
+      gradFunc: (dy: Tensor2D, saved: Tensor[]) => {
+        const rows = saved[0].dataSync() as Int32Array;
+        const g = dy.dataSync() as Float32Array;
+        const [V, d] = tab.shape;
+        const out = new Float32Array(V * d);
+        rows.forEach((r, n) => {
+          for (let j = 0; j < d; j++) out[r * d + j] += g[n * d + j];
+        });
+        return [t.tensor2d(out, [V, d]), t.zerosLike(saved[0])];
+      },
+    };
+  }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (tab: Tensor2D, idx: TF.Tensor1D) => Tensor2D;
+  return f(table, ids);
+}
+
+/** w · x / sqrt(mean(x²) + eps) over the last axis. */
+function rmsNorm<T extends Tensor>(x: T, w: Tensor, eps: number): T {
+  return tf().tidy(() => x.mul(x.square().mean(-1, true).add(eps).rsqrt()).mul(w) as T);
+}
+
+/** RoPE, rotate-half form: x·cos + [-x₂, x₁]·sin, tables [T, hd] broadcast over [B, n, T, hd]. */
+function rotate(x: Tensor4D, cos: Tensor2D, sin: Tensor2D): Tensor4D {
+  const t = tf();
+  return t.tidy(() => {
+    const half = x.shape[3] / 2;
+    const [x1, x2] = t.split(x, [half, half], 3);
+    const rotated = t.concat([x2.neg(), x1], 3);
+    return x.mul(cos).add(rotated.mul(sin)) as Tensor4D;
+  });
+}
+
+/** 0 on and below the diagonal, -1e9 above. */
+function causalMask(T: number): Float32Array {
+  const m = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9;
+  return m;
+}

@@ -1,0 +1,8 @@
+// What a registered architecture provides: its config.json read into the shared DecoderConfig.
+import type { ConfigFields, DecoderConfig } from '../decoder-config';
+
+export interface Family {
+  /** The name in config.json's `architectures`, e.g. 'Qwen2ForCausalLM'. */
+  readonly architecture: string;
+  parseConfig(fields: ConfigFields): DecoderConfig;
+}

@@ -1,0 +1,13 @@
+// Qwen3ForCausalLM: Llama with an RMSNorm over head_dim on each query and key head (q_norm, k_norm)
+// before RoPE, and an explicit head_dim (which may differ from hidden_size / heads).
+import { llamaLikeConfig } from '../decoder-config';
+import type { Family } from './family';
+
+export const qwen3: Family = {
+  architecture: 'Qwen3ForCausalLM',
+  parseConfig(f) {
+    if (f.bool('use_sliding_window', false)) f.refuse('use_sliding_window', 'sliding-window attention is not supported; set it to false');
+    const bias = f.bool('attention_bias', false);
+    return llamaLikeConfig(f, this.architecture, { qkvBias: bias, oBias: bias, qkNorm: true });
+  },
+};

@@ -1,0 +1,22 @@
+// The networks a Policy can run, from their JSON spec (see network-spec.ts).
+import { decoderNetwork } from '../hf/decoder-network';
+import type { Network, NetworkSpec } from './network-spec';
+import type { PolicyConfig } from './policy';
+import { initialWeights, parameterSpecs, Transformer, validateConfig } from './transformer';
+
+export type { Network, NetworkSpec } from './network-spec';
+
+export function gptNetwork(config: PolicyConfig): Network {
+  validateConfig(config);
+  return {
+    spec: { kind: 'gpt' },
+    policyConfig: { ...config },
+    specs: parameterSpecs(config),
+    build: (params, ops) => new Transformer(config, params, ops),
+    initialWeights: () => initialWeights(config),
+  };
+}
+
+export function networkOf(config: PolicyConfig, spec: NetworkSpec = { kind: 'gpt' }): Network {
+  return spec.kind === 'gpt' ? gptNetwork(config) : decoderNetwork(spec.config, spec.contextLength);
+}

@@ -1,0 +1,82 @@
+// log p(target) per row from hidden states and the output head, a chunk of rows at a time, so a
+// batch never holds more than one chunk of vocabulary-sized logits (a 4 × 256 batch at Qwen's 152K
+// vocabulary would be 0.6 GB per copy). The gradient recomputes each chunk's logits instead of
+// keeping them: d logits = (onehot(target) − softmax) · dy.
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend';
+
+/** Most logits (rows × vocabulary) materialised at once. */
+export const LOGIT_CHUNK_ELEMENTS = 4 * 1024 * 1024;
+
+export function chunkRows(vocabSize: number): number {
+  return Math.max(1, Math.floor(LOGIT_CHUNK_ELEMENTS / vocabSize));
+}
+
+/**
+ * [N] log-probabilities of targets[N] under softmax(hidden[N,d] · head[d,V]) — or, `vocabMajor`,
+ * head [V,d] used as hidden · headᵀ, kept as the first matmul operand (see ../hf/decoder.ts on why);
+ * differentiable in both.
+ */
+export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: Int32Array, vocabMajor = false): TF.Tensor1D {
+  const t = tf();
+  const [N] = hidden.shape;
+  const V = vocabMajor ? head.shape[0] : head.shape[1];
+  const headLogits = (h: TF.Tensor2D, w: TF.Tensor2D) => (vocabMajor ? t.transpose(t.matMul(w, t.transpose(h))) : t.matMul(h, w));
+  const rows = chunkRows(V);
+  const forwardChunk = (h: TF.Tensor2D, w: TF.Tensor2D, start: number, end: number) => t.tidy(() => {
+    const logits = headLogits(h.slice([start, 0], [end - start, -1]), w);
+    const lse = t.logSumExp(logits, -1);
+    const flat = new Int32Array(end - start);
+    for (let r = start; r < end; r++) flat[r - start] = (r - start) * V + targets[r];
+    const picked = t.gather(logits.reshape([-1]), t.tensor1d(flat, 'int32'));
+    return { logits, lse, picked: picked.sub(lse) as TF.Tensor1D };
+  });
+  const f = t.customGrad(((h: TF.Tensor2D, w: TF.Tensor2D, save: TF.GradSaveFunc) => {
+    save([h, w]);
+    const parts: TF.Tensor1D[] = [];
+    for (let s = 0; s < N; s += rows) {
+      const c = forwardChunk(h, w, s, Math.min(N, s + rows));
+      c.logits.dispose();
+      c.lse.dispose();
+      parts.push(c.picked);
+    }
+    const value = parts.length === 1 ? parts[0] : t.concat(parts);
+    if (parts.length > 1) parts.forEach((p) => p.dispose());
+    return {
+      value,
+      gradFunc: (dy: TF.Tensor1D, saved: TF.Tensor[]) => {
+        const [hs, ws] = saved as TF.Tensor2D[];
+        // Explicit transposes / copies: transpose flags take wasm's slow matmul path, and a weight as
+        // second operand would be packed and cached by XNNPACK for its lifetime.
+        const wB = vocabMajor ? (ws.mul(1) as TF.Tensor2D) : t.transpose(ws);
+        let dW: TF.Tensor2D | undefined;
+        const dhParts: TF.Tensor2D[] = [];
+        for (let s = 0; s < N; s += rows) {
+          const e = Math.min(N, s + rows);
+          const { dh, dw } = t.tidy(() => {
+            const c = forwardChunk(hs, ws, s, e);
+            const probs = t.exp(c.logits.sub(c.lse.expandDims(1)));
+            const g = dy.slice([s], [e - s]).expandDims(1);
+            const onehot = t.oneHot(t.tensor1d(targets.subarray(s, e), 'int32'), V).toFloat();
+            const dLogits = onehot.sub(probs).mul(g) as TF.Tensor2D;
+            const hc = hs.slice([s, 0], [e - s, -1]);
+            return { dh: t.matMul(dLogits, wB), dw: vocabMajor ? t.matMul(t.transpose(dLogits), hc) : t.matMul(t.transpose(hc), dLogits) };
+          });
+          dhParts.push(dh as TF.Tensor2D);
+          if (!dW) dW = dw as TF.Tensor2D;
+          else {
+            const sum = dW.add(dw) as TF.Tensor2D;
+            dW.dispose();
+            dw.dispose();
+            dW = sum;
+          }
+        }
+        wB.dispose();
+        const dh = dhParts.length === 1 ? dhParts[0] : t.concat(dhParts);
+        if (dhParts.length > 1) dhParts.forEach((p) => p.dispose());
+        return [dh, dW!];
+      },
+    };
+  }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (h: TF.Tensor2D, w: TF.Tensor2D) => TF.Tensor1D;
+  return f(hidden, head);
+}
