@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs';
 import { BackendName, BackendSetting } from '../core/protocol/trainer';
 import { distPath } from '../core/util/paths';
+import { enableNativeFastPath } from './native/fastPath';
 
 export type Tf = typeof TF;
 
@@ -17,6 +18,8 @@ export interface BackendChoice {
   name: BackendName;
   /** One human-readable line: what was chosen and why the others were not. */
   note: string;
+  /** wasm only: the native BLAS that runs the matrix products ("native BLAS libopenblas.so.0, 1 thread"), or null. */
+  fastPath?: string | null;
 }
 
 let current: BackendChoice | undefined;
@@ -97,7 +100,8 @@ export async function selectBackend(preference: BackendSetting = 'auto', loaderO
     if (typeof result !== 'string') {
       const why = skipped.length ? ` (skipped: ${skipped.join('; ')})` : '';
       const how = preference === 'auto' ? 'auto' : `requested '${preference}'`;
-      current = { tf: result, name, note: `TensorFlow.js backend: ${name} [${how}]${why}` };
+      const fast = name === 'wasm' ? enableNativeFastPath(result) : undefined;
+      current = { tf: result, name, note: `TensorFlow.js backend: ${name} [${how}]${fast ? `; ${fast.note}` : ''}${why}`, fastPath: fast ? fast.name : undefined };
       return current;
     }
     skipped.push(`${name}: ${result}`);

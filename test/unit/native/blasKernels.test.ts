@@ -128,3 +128,13 @@ test('without the addon or without a BLAS library, loading says why and the wasm
   const normal = run({});
   assert.match(normal.stdout, /^LOADED:/, normal.stderr);
 });
+
+test('acereason backend names what runs the matrix products, with the native path and without it', () => {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  assert.ok(fs.existsSync(cli), `${cli} missing: run \`node scripts/build.mjs\` first`);
+  requireAddon();
+  const withNative = spawnSync(process.execPath, [cli, 'backend'], { encoding: 'utf8', env: { ...process.env, TFJS_BACKEND: 'wasm' } });
+  assert.match(withNative.stdout, /TensorFlow\.js backend: wasm .*matrix products in native BLAS lib\S+, 1 thread/, withNative.stderr);
+  const without = spawnSync(process.execPath, [cli, 'backend'], { encoding: 'utf8', env: { ...process.env, TFJS_BACKEND: 'wasm', ACEREASON_NATIVE: '0' } });
+  assert.match(without.stdout, /matrix products in wasm \(XNNPACK, one thread\): native BLAS disabled/, without.stderr);
+});
