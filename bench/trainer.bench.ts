@@ -2,8 +2,10 @@
 // KV cache), next to the backend's plain matmul GFLOP/s measured in the same run (the baseline: the
 // fraction of matmul peak a training step reaches), and the two-core speed-up over one process.
 // The machine may be shared: the load average is printed with the figures.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { selectBackend, tf } from '../src/trainer/backend';
 import { createPolicy, type PolicyConfig, type SampleOptions, type TrainSequence } from '../src/trainer/model';
 import type { Policy } from '../src/trainer/model/policy';
@@ -87,7 +89,59 @@ async function sampleTokensPerSecond(policy: Policy, n: number, opts: SampleOpti
 
 const fmt = (x: number, d = 0) => x.toFixed(d);
 
-export async function run(): Promise<void> {
+/** Debian's python3 with torch (the pyenv python3 on PATH may lack it), or null. */
+function torchPython(): string | null {
+  for (const py of [process.env.ACEREASON_TORCH_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+interface Figures { backend: string; train_tok_s: number; sample16_tok_s: number; sample64_tok_s: number }
+
+/** PyTorch on the same shapes and work, one and two threads (bench/torch_gpt_reference.py). */
+function pytorchFigures(): Figures[] {
+  const py = torchPython();
+  if (!py) return [];
+  const script = path.join(__dirname, 'torch_gpt_reference.py');
+  return [1, 2].flatMap((threads) => {
+    const r = spawnSync(py, [script, '--threads', String(threads)], { encoding: 'utf8', timeout: 600_000 });
+    const line = r.stdout.trim().split('\n').pop();
+    try { return [JSON.parse(line ?? '') as Figures]; } catch { return []; }
+  });
+}
+
+/** The machine-readable line issue 13 asks for: the trainer's own setup (ParallelPolicy when it helps). */
+async function jsonFigures(): Promise<void> {
+  const choice = await selectBackend('auto');
+  const sampling: SampleOptions = { maxNewTokens: 120, temperature: 0.7, topP: 1, stopTokens: [], seed: 1 };
+  const measure = async (policy: Policy) => ({
+    train: await trainTokensPerSecond(policy, 3),
+    s16: await sampleTokensPerSecond(policy, 16, sampling),
+    s64: await sampleTokensPerSecond(policy, 64, sampling),
+  });
+  const single = await createPolicy(config);
+  const one = await measure(single);
+  const parallel = await ParallelPolicy.create(await createPolicy(config), {});
+  let two: typeof one;
+  try { two = await measure(parallel); } finally { parallel.dispose(); single.dispose(); }
+  const ours: Figures = {
+    backend: `${choice.name}${choice.fastPath ? ` + ${choice.fastPath}` : ''} (best of 1 process and 2)`,
+    train_tok_s: Math.round(Math.max(one.train, two.train)),
+    sample16_tok_s: Math.round(Math.max(one.s16, two.s16)),
+    sample64_tok_s: Math.round(Math.max(one.s64, two.s64)),
+  };
+  const torch = pytorchFigures();
+  const best = (k: keyof Omit<Figures, 'backend'>) => Math.max(...torch.map((t) => t[k]));
+  const ratio = torch.length
+    ? { train: +(ours.train_tok_s / best('train_tok_s')).toFixed(2), sample16: +(ours.sample16_tok_s / best('sample16_tok_s')).toFixed(2), sample64: +(ours.sample64_tok_s / best('sample64_tok_s')).toFixed(2) }
+    : undefined;
+  console.log(JSON.stringify({ ...ours, one_process: one, two_processes: two, pytorch: torch, ratio_vs_pytorch_best: ratio, load_average: os.loadavg()[0] }));
+}
+
+export async function run(flags: string[] = []): Promise<void> {
+  if (flags.includes('--json')) return jsonFigures();
   const backend = await selectBackend('wasm').catch(() => selectBackend('auto'));
   console.log(`${backend.note}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
   const policy = await createPolicy(config);

@@ -8,7 +8,7 @@ import { buildLaunchPlan, DEFAULT_LAUNCH_OPTIONS, LAUNCH_MODES, LaunchError, typ
 import { writeFileAtomic } from '../../core/util/atomic';
 import { CliError, type CliCommand } from '../command';
 
-const USAGE = `Usage: acereason launch verl --recipe <preset|file> --model PATH --data DIR --out DIR [--mode local|ray-job|slurm] [options]
+const USAGE = `Usage: acereason launch verl --recipe <preset|file> [--model PATH] --data DIR --out DIR [--mode local|ray-job|slurm] [options]
 
 Writes one bash script per RL stage of the recipe (math 8K → 16K → 24K, code 24K → 32K, math 32K for
 the 'acereason' preset) into --out, each resuming from the previous stage's checkpoint, with the Hydra
@@ -18,7 +18,7 @@ Nothing is run: read the scripts, then run them in order (bash 01-….sh).
 
 Options:
   --recipe NAME|FILE     a preset (${presetNames().join(', ')}) or a recipe JSON file
-  --model PATH           the starting policy (HF id or path), e.g. deepseek-ai/DeepSeek-R1-Distill-Qwen-7B
+  --model PATH           the starting policy (HF id or path), e.g. deepseek-ai/DeepSeek-R1-Distill-Qwen-7B; default: a pretrained recipe's model.path
   --data DIR             the folder written by \`acereason export verl\` (train-/val-<domain>.parquet, compute_score.py)
   --out DIR              where the scripts go; verl outputs go to DIR/<stage>/ (checkpoints, rollouts, metrics.jsonl)
   --mode MODE            local (a Ray head here), ray-job (ray job submit to --ray-address), slurm (sbatch); default local
@@ -62,7 +62,7 @@ export const command: CliCommand = {
     } catch (e) {
       throw new CliError(`${(e as Error).message}\n\n${USAGE}`);
     }
-    for (const k of ['recipe', 'model', 'data', 'out'] as const) if (!values[k]) throw new CliError(`--${k} is required\n\n${USAGE}`);
+    for (const k of ['recipe', 'data', 'out'] as const) if (!values[k]) throw new CliError(`--${k} is required\n\n${USAGE}`);
     const mode = (values.mode ?? 'local') as LaunchMode;
     if (!LAUNCH_MODES.includes(mode)) throw new CliError(`--mode must be one of ${LAUNCH_MODES.join(', ')}, got '${values.mode}'`);
     const int = (name: string, v: string | undefined, def: number | undefined) => {
@@ -84,7 +84,7 @@ export const command: CliCommand = {
     const outDir = path.resolve(io.cwd, values.out!);
     const opts: VerlLaunchOptions = {
       ...DEFAULT_LAUNCH_OPTIONS,
-      modelPath: values.model!,
+      modelPath: values.model ?? '',
       dataDir: path.resolve(io.cwd, values.data!),
       outputDir: outDir,
       mode,

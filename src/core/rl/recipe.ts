@@ -3,20 +3,60 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PROJECTIONS, type Projection } from '../model/projections';
 import { LOSS_AGGREGATIONS } from './lossAggregation';
 import { DEFAULT_POLICY_LOSS_OPTIONS, POLICY_LOSSES, POLICY_LOSS_NAMES } from './policyLoss';
 
 const positiveInt = z.number().int().positive();
 const probability = z.number().min(0).max(1);
 
-export const ModelSpec = z.object({
+/** Prompt + response tokens the model attends over. */
+const contextLength = positiveInt.max(1_000_000);
+
+/** Today's tiny character-level model, trained from scratch. A model without `source` is this one. */
+export const BuiltinModelSpec = z.object({
+  source: z.literal('builtin').default('builtin'),
   layers: positiveInt.max(64),
   heads: positiveInt.max(64),
   width: positiveInt.max(8192),
   mlpRatio: positiveInt.max(16).default(4),
-  /** Prompt + response tokens the model attends over. */
-  contextLength: positiveInt.max(1_000_000),
+  contextLength,
 }).strict().refine((m) => m.width % m.heads === 0, { message: 'width must be a multiple of heads', path: ['width'] });
+export type BuiltinModelSpec = z.infer<typeof BuiltinModelSpec>;
+
+/** The linear layers of a Llama-family block a LoRA adapter can wrap (PEFT's target_modules names). */
+export const LORA_TARGETS = PROJECTIONS;
+export type LoraTarget = Projection;
+
+/** PEFT's LoRA: W + (alpha / rank) · B·A, A random, B zero, only A and B trained. */
+export const LoraSpec = z.object({
+  rank: positiveInt.max(4096),
+  alpha: z.number().positive().max(1_000_000),
+  dropout: z.number().min(0).lt(1).default(0),
+  targets: z.array(z.enum(LORA_TARGETS)).min(1, 'name at least one of ' + LORA_TARGETS.join(', ')),
+}).strict().superRefine((l, ctx) => {
+  const seen = new Set<string>();
+  l.targets.forEach((t, i) => {
+    if (seen.has(t)) ctx.addIssue({ code: 'custom', message: `'${t}' is listed twice`, path: ['targets', i] });
+    seen.add(t);
+  });
+});
+export type LoraSpec = z.infer<typeof LoraSpec>;
+
+/** A Hugging Face model folder (config.json, safetensors, tokenizer files), fully fine-tuned or with LoRA. */
+export const PretrainedModelSpec = z.object({
+  source: z.literal('pretrained'),
+  /** The model folder; relative to the recipe file. `acereason train --model DIR` replaces it. */
+  path: z.string().min(1, 'the model folder path is empty'),
+  contextLength,
+  /** Absent: full fine-tuning. */
+  lora: LoraSpec.optional(),
+}).strict();
+export type PretrainedModelSpec = z.infer<typeof PretrainedModelSpec>;
+
+export const ModelSpec = z.discriminatedUnion('source', [BuiltinModelSpec, PretrainedModelSpec], {
+  error: (issue) => (issue.code === 'invalid_union' ? `source must be 'builtin' (or absent) or 'pretrained'` : undefined),
+});
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
 /** Where prompts come from: the built-in seeded generators, or JSONL/parquet files on disk. */
@@ -178,5 +218,26 @@ export function loadRecipeFile(file: string): Recipe {
     const abs = (p?: string) => (p === undefined ? undefined : path.resolve(base, p));
     recipe.data = { ...recipe.data, math: abs(recipe.data.math), code: abs(recipe.data.code), mathHeldOut: abs(recipe.data.mathHeldOut), codeHeldOut: abs(recipe.data.codeHeldOut) };
   }
+  if (recipe.model.source === 'pretrained') recipe.model = { ...recipe.model, path: path.resolve(path.dirname(path.resolve(file)), recipe.model.path) };
   return recipe;
+}
+
+/**
+ * The recipe with its model replaced by the folder `dir` (`acereason train --model DIR`): a
+ * pretrained recipe keeps its LoRA and context settings; a built-in one becomes a full fine-tune of
+ * the folder at the same context length. `dir` is resolved against the working directory.
+ */
+export function withModelPath(recipe: Recipe, dir: string): Recipe {
+  if (dir.trim() === '') throw new RecipeError('--model: the model folder path is empty');
+  const model: PretrainedModelSpec = recipe.model.source === 'pretrained'
+    ? { ...recipe.model, path: path.resolve(dir) }
+    : { source: 'pretrained', path: path.resolve(dir), contextLength: recipe.model.contextLength };
+  return { ...recipe, model };
+}
+
+/** One line naming the model, for plans and reports (the built-in model's as `describePlan` always printed it). */
+export function describeModel(model: ModelSpec): string {
+  if (model.source === 'builtin') return `${model.layers}L×${model.width}d×${model.heads}h ctx ${model.contextLength}`;
+  const how = model.lora ? `LoRA rank ${model.lora.rank}, alpha ${model.lora.alpha} on ${model.lora.targets.join(',')}` : 'full fine-tuning';
+  return `${model.path} (${how}) ctx ${model.contextLength}`;
 }

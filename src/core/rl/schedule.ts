@@ -1,6 +1,6 @@
 // The stage schedule: stages laid end to end on one global step axis (what metrics.jsonl is keyed
 // by), and the phase filter (`--phase math|code`).
-import type { Recipe, StageSpec } from './recipe';
+import { describeModel, type Recipe, type StageSpec } from './recipe';
 
 export type Phase = 'all' | 'math' | 'code';
 
@@ -36,7 +36,7 @@ export function stageAt(plan: readonly PlannedStage[], step: number): PlannedSta
 
 /** Human-readable plan, one line per stage (printed by `acereason train` and written to events.log). */
 export function describePlan(recipe: Recipe, plan: readonly PlannedStage[]): string[] {
-  const lines = [`recipe '${recipe.name}': ${plan.length} stages, ${totalSteps(plan)} steps, model ${recipe.model.layers}L×${recipe.model.width}d×${recipe.model.heads}h ctx ${recipe.model.contextLength}`];
+  const lines = [`recipe '${recipe.name}': ${plan.length} stages, ${totalSteps(plan)} steps, model ${describeModel(recipe.model)}`];
   if (recipe.sft.enabled && recipe.sft.steps > 0) lines.push(`  SFT warm-up: ${recipe.sft.steps} steps × ${recipe.sft.batchSize} demos, lr ${recipe.sft.learningRate}`);
   for (const p of plan) {
     const s = p.spec;

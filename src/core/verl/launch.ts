@@ -14,7 +14,7 @@ export type LaunchMode = 'local' | 'ray-job' | 'slurm';
 export const LAUNCH_MODES: LaunchMode[] = ['local', 'ray-job', 'slurm'];
 
 export interface VerlLaunchOptions {
-  /** HF model id or path of the starting policy (the distilled SFT model). */
+  /** HF model id or path of the starting policy (the distilled SFT model). Empty: a pretrained recipe's model.path. */
   modelPath: string;
   /** Folder with the exported parquet files (train-<domain>.parquet, val-<domain>.parquet, compute_score.py). */
   dataDir: string;
@@ -84,6 +84,28 @@ function renderOverride(o: Override): string {
   return o.value === MODEL_PATH_VAR ? `${o.prefix}${o.key}="${MODEL_PATH_VAR}"` : q(formatOverride(o));
 }
 
+/**
+ * The model the first stage starts from: the launch option when given, else a pretrained recipe's
+ * own folder (so a recipe tried here continues on a cluster unchanged).
+ */
+export function startModelPath(recipe: Recipe, opts: Pick<VerlLaunchOptions, 'modelPath'>): string {
+  if (opts.modelPath.trim() !== '') return opts.modelPath;
+  if (recipe.model.source === 'pretrained') return recipe.model.path;
+  throw new LaunchError(`recipe '${recipe.name}' trains the built-in model, which verl cannot load: give the starting model (--model, an HF model id or folder)`);
+}
+
+/** verl's LoRA settings (actor_rollout_ref.model.*) for a recipe with `model.lora`; none for full fine-tuning. */
+function loraOverrides(recipe: Recipe, o: (key: string, value: string | number) => Override, notes: string[]): Override[] {
+  if (recipe.model.source !== 'pretrained' || !recipe.model.lora) return [];
+  const lora = recipe.model.lora;
+  if (lora.dropout > 0) notes.push(`model.lora.dropout = ${lora.dropout}, but verl's config has no LoRA dropout setting; verl trains this adapter without dropout.`);
+  return [
+    o('actor_rollout_ref.model.lora_rank', lora.rank),
+    o('actor_rollout_ref.model.lora_alpha', lora.alpha),
+    o('actor_rollout_ref.model.target_modules', `[${lora.targets.join(',')}]`),
+  ];
+}
+
 /** The Hydra overrides of one stage. `previousStageDir` is where the previous stage left its model. */
 export function stageOverrides(recipe: Recipe, stage: StageSpec, index: number, opts: VerlLaunchOptions): { overrides: Override[]; notes: string[] } {
   const o = (key: string, value: string | number | boolean, prefix: Override['prefix'] = ''): Override => ({ key, value: String(value), prefix });
@@ -117,6 +139,7 @@ export function stageOverrides(recipe: Recipe, stage: StageSpec, index: number, 
     o('data.filter_overlong_prompts', 'True'),
     o('data.truncation', 'error'),
     o('actor_rollout_ref.model.path', MODEL_PATH_VAR),
+    ...loraOverrides(recipe, o, notes),
     o('actor_rollout_ref.actor.optim.lr', stage.learningRate),
     o('actor_rollout_ref.actor.optim.clip_grad', recipe.grpo.clipNorm),
     // One mini-batch per update (counted in prompts), one epoch: with updatesPerBatch = 1 (the recipe)
@@ -178,7 +201,8 @@ export function stageFolder(index: number, stage: StageSpec): string {
 export class LaunchError extends Error {}
 
 /** All stage scripts, validated. Throws LaunchError listing every bad override of every stage. */
-export function buildLaunchPlan(recipe: Recipe, opts: VerlLaunchOptions): StageLaunch[] {
+export function buildLaunchPlan(recipe: Recipe, options: VerlLaunchOptions): StageLaunch[] {
+  const opts = { ...options, modelPath: startModelPath(recipe, options) };
   const schema: VerlSchema = loadVerlSchema(opts.schemaFile);
   const problems: string[] = [];
   const plan = recipe.stages.map((stage, index) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import katex from 'katex';
 import type { MetricsLine } from '../../core/protocol/metrics';
 import type { SampleRecord } from '../../core/protocol/trainer';
-import type { Recipe } from '../../core/rl/recipe';
+import { describeModel, type Recipe } from '../../core/rl/recipe';
 import type { PlannedStage } from '../../core/rl/schedule';
 import type { RunPaths } from '../../core/runs/layout';
 import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
@@ -114,7 +114,7 @@ details.raw summary{cursor:pointer;color:#555;font-size:12px} svg .stage{fill:#8
 </style></head><body>
 <h1>AceReason run <code>${escapeHtml(info.runId)}</code></h1>
 <p>Recipe <b>${escapeHtml(r.name)}</b> (phase ${escapeHtml(info.phase)}, seed ${r.seed}) — ${escapeHtml(r.description)}<br>
-Policy: ${info.parameters.toLocaleString('en-US')} parameters (${r.model.layers} layers, width ${r.model.width}, ${r.model.heads} heads, context ${r.model.contextLength}); backend ${escapeHtml(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.<br>
+Policy: ${info.parameters.toLocaleString('en-US')} parameters (${r.model.source === 'builtin' ? `${r.model.layers} layers, width ${r.model.width}, ${r.model.heads} heads, context ${r.model.contextLength}` : escapeHtml(describeModel(r.model))}); backend ${escapeHtml(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.<br>
 GRPO: on-policy (one update per batch), token-mean loss, no KL, no entropy bonus, advantage (r − mean)/(std + 1e-6) per group.</p>
 <h2>Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)</h2>
 <table>${evalHead}${evalRowsHtml}</table>

@@ -87,3 +87,41 @@ test('grpo: policy loss, clip ranges and updates per batch; rewards by name, all
   assert.throws(() => parseRecipe({ ...base, grpo: { ...base.grpo, lossAggregation: 'seq-sum' } }), /grpo\.lossAggregation/);
   assert.equal(parseRecipe({ ...base, rewards: { math: 'math-format' } }).rewards.code, 'code-tests', 'names are checked by the trainer, which knows its registry');
 });
+
+test('model: a recipe without source is the built-in model; pretrained folders with LoRA validate field by field', async () => {
+  const { withModelPath, describeModel } = await import('../../../src/core/rl/recipe');
+  const base = structuredClone(PRESET_INPUTS.demo) as Record<string, unknown> & { model: Record<string, unknown> };
+  delete base.model.source;
+  const builtin = parseRecipe(base);
+  assert.equal(builtin.model.source, 'builtin');
+  assert.equal(builtin.model.source === 'builtin' && builtin.model.layers, (PRESET_INPUTS.demo.model as { layers: number }).layers);
+  const lora = { rank: 16, alpha: 32, targets: ['q_proj', 'v_proj'] };
+  const pre = parseRecipe({ ...base, model: { source: 'pretrained', path: '/models/qwen', contextLength: 4096, lora } });
+  assert.deepEqual(pre.model, { source: 'pretrained', path: '/models/qwen', contextLength: 4096, lora: { ...lora, dropout: 0 } });
+  assert.match(describeModel(pre.model), /\/models\/qwen \(LoRA rank 16, alpha 32 on q_proj,v_proj\) ctx 4096/);
+  const m = PRESET_INPUTS.demo.model as { layers: number; width: number; heads: number; contextLength: number };
+  assert.equal(describeModel(builtin.model), `${m.layers}L×${m.width}d×${m.heads}h ctx ${m.contextLength}`, 'the plan line of built-in recipes is unchanged');
+  const bad = (model: unknown) => () => parseRecipe({ ...base, model }, 'r.json');
+  assert.throws(bad({ source: 'pretrained', contextLength: 4096 }), /r\.json[\s\S]*model\.path: /);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 4096, lora: { ...lora, targets: ['q_proj', 'qkv'] } }), /model\.lora\.targets\.1: /);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 4096, lora: { ...lora, targets: ['q_proj', 'q_proj'] } }), /model\.lora\.targets\.1: 'q_proj' is listed twice/);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 4096, lora: { ...lora, rank: 0 } }), /model\.lora\.rank: /);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 4096, lora: { ...lora, dropout: 1 } }), /model\.lora\.dropout: /);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 4096, layers: 4 }), /model: Unrecognized key: "layers"/);
+  assert.throws(bad({ source: 'hub', path: 'm' }), /model\.source: source must be 'builtin' \(or absent\) or 'pretrained'/);
+  assert.throws(bad({ source: 'pretrained', path: 'm', contextLength: 64 }), /stages\.\d+\.maxResponseLength: .*leaves no room for the prompt in contextLength 64/);
+
+  // --model DIR: a pretrained recipe keeps its LoRA; a built-in one becomes a full fine-tune at its context length.
+  const moved = withModelPath(pre, 'rel/dir');
+  assert.deepEqual(moved.model, { ...pre.model, path: path.resolve('rel/dir') });
+  assert.deepEqual(withModelPath(builtin, '/m').model, { source: 'pretrained', path: '/m', contextLength: builtin.model.contextLength });
+  assert.equal(pre.model.source === 'pretrained' && pre.model.path, '/models/qwen', 'the input recipe is not changed');
+  assert.throws(() => withModelPath(pre, ' '), /--model: the model folder path is empty/);
+
+  // In a recipe file, the model folder is relative to the file.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recipe-model-'));
+  const file = path.join(dir, 'r.json');
+  fs.writeFileSync(file, JSON.stringify({ ...base, model: { source: 'pretrained', path: 'models/q', contextLength: 4096 } }));
+  const loaded = loadRecipeFile(file);
+  assert.equal(loaded.model.source === 'pretrained' && loaded.model.path, path.join(dir, 'models/q'));
+});

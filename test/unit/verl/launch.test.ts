@@ -113,3 +113,33 @@ test('an off-policy recipe maps to verl mini-batches and clip ratios; what verl 
   assert.throws(() => buildLaunchPlan({ ...offPolicy, grpo: { ...offPolicy.grpo, updatesPerBatch: 3 } }, options('local')), /do not split into grpo\.updatesPerBatch = 3/);
   assert.throws(() => buildLaunchPlan({ ...base, rewards: { math: 'math-format', code: 'code-tests' } }, options('local')), /rewards\.math = 'math-format'/);
 });
+
+test('a pretrained recipe starts verl from its own folder; LoRA maps to actor_rollout_ref.model.lora_*', async () => {
+  const { parseRecipe } = await import('../../../src/core/rl/recipe');
+  const { PRESET_INPUTS } = await import('../../../src/core/rl/presets');
+  const schema = loadVerlSchema();
+  for (const key of ['actor_rollout_ref.model.lora_rank', 'actor_rollout_ref.model.lora_alpha', 'actor_rollout_ref.model.target_modules']) assert.ok(schema.keys.has(key), `${key} is in the shipped verl schema`);
+  const ace = PRESET_INPUTS.acereason as Record<string, unknown> & { model: { contextLength: number } };
+  const lora = { rank: 32, alpha: 64, dropout: 0.05, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] };
+  const recipe = parseRecipe({ ...ace, model: { source: 'pretrained', path: '/models/R1-Distill-Qwen-7B', contextLength: ace.model.contextLength, lora } });
+  const plan = buildLaunchPlan(recipe, { ...options('local'), modelPath: '' });
+  const first = overrideMap(plan[0].script);
+  assert.match(plan[0].script, /MODEL_PATH="\$\{MODEL_PATH_OVERRIDE:-\/models\/R1-Distill-Qwen-7B\}"/);
+  assert.equal(first.get('actor_rollout_ref.model.path'), '$MODEL_PATH');
+  for (const s of plan) {
+    const o = overrideMap(s.script);
+    assert.equal(o.get('actor_rollout_ref.model.lora_rank'), '32');
+    assert.equal(o.get('actor_rollout_ref.model.lora_alpha'), '64');
+    assert.equal(o.get('actor_rollout_ref.model.target_modules'), '[q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj]');
+    assert.match(s.script, /# NOTE: model\.lora\.dropout = 0\.05, but verl's config has no LoRA dropout setting/);
+    assert.deepEqual(checkOverrides(s.overrides, schema), []);
+  }
+  // --model on the command line still wins over the recipe's folder.
+  assert.match(buildLaunchPlan(recipe, options('local'))[0].script, /MODEL_PATH_OVERRIDE:-deepseek-ai\/DeepSeek-R1-Distill-Qwen-7B\}/);
+  // Full fine-tuning of a pretrained folder: no LoRA keys at all (verl's lora_rank default 0 = off).
+  const full = parseRecipe({ ...ace, model: { source: 'pretrained', path: '/m', contextLength: ace.model.contextLength } });
+  const fullPlan = buildLaunchPlan(full, { ...options('slurm'), modelPath: '' });
+  assert.ok(fullPlan.every((s) => !/lora_rank|target_modules/.test(s.script)));
+  // A built-in recipe has no folder verl could load.
+  assert.throws(() => buildLaunchPlan(preset('demo'), { ...options('local'), modelPath: '' }), (e: Error) => e instanceof LaunchError && /built-in model, which verl cannot load/.test(e.message));
+});
