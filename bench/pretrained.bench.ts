@@ -12,7 +12,7 @@ import { selectBackend } from '../src/trainer/backend';
 import { decoderParams } from '../src/trainer/hf/decoder-params';
 import { loadPretrainedPolicy } from '../src/trainer/hf/pretrained-policy';
 import { readDecoderConfig } from '../src/trainer/hf/model-folder';
-import { writeSafetensors } from '../src/trainer/hf/safetensors';
+import { writeSafetensors } from '../src/core/model/safetensorsWriter';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const SHAPE = QUICK
@@ -28,16 +28,16 @@ function writeFolder(dir: string): number {
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
   const params = decoderParams(readDecoderConfig(path.join(dir, 'config.json')));
   let state = 12345;
-  function* tensors() {
-    for (const p of params) {
-      const n = p.fileShape.reduce((a, b) => a * b, 1);
-      const data = new Float32Array(n);
-      if (p.init === 'ones') data.fill(1);
-      else for (let i = 0; i < n; i++) data[i] = ((state = (state * 1664525 + 1013904223) >>> 0) / 4294967296 - 0.5) * 0.06;
-      yield { name: p.name, shape: p.fileShape, data };
-    }
-  }
-  writeSafetensors(path.join(dir, 'model.safetensors'), params.map((p) => ({ name: p.name, shape: p.fileShape })), tensors(), 'BF16');
+  // Tensors are made one at a time as the writer asks for them, in file order (no second copy of the model).
+  const tensor = (name: string): Float32Array => {
+    const p = params.find((q) => q.name === name)!;
+    const n = p.fileShape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    if (p.init === 'ones') data.fill(1);
+    else for (let i = 0; i < n; i++) data[i] = ((state = (state * 1664525 + 1013904223) >>> 0) / 4294967296 - 0.5) * 0.06;
+    return data;
+  };
+  writeSafetensors(path.join(dir, 'model.safetensors'), params.map((p) => ({ name: p.name, shape: p.fileShape })), tensor, 'BF16');
   return params.reduce((a, p) => a + p.fileShape.reduce((x, y) => x * y, 1), 0);
 }
 

@@ -1,6 +1,6 @@
-// float32 → bfloat16 / IEEE half, rounding to nearest with ties to even (what torch's .to(dtype)
-// does), so a checkpoint we write holds the same bits PyTorch would have written for the same
-// float32 weights. Node 20 has no Float16Array, so these work on raw bit patterns.
+// bfloat16 / IEEE half ↔ float32 for checkpoints stored in 16 bits (Node 20 has no Float16Array, so
+// these work on raw bit patterns). Widening is exact; narrowing rounds to nearest with ties to even
+// (what torch's .to(dtype) does), so a checkpoint we write holds the bits PyTorch would have written.
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -55,4 +55,36 @@ function roundShift(value: number, shift: number): number {
   const rest = value & ((1 << shift) - 1);
   const half = 1 << (shift - 1);
   return rest > half || (rest === half && (kept & 1) === 1) ? kept + 1 : kept;
+}
+
+/** bf16 is the top half of a float32: widen by shifting left 16 bits. */
+export function bf16ToF32(h: Uint16Array): Float32Array {
+  const out = new Uint32Array(h.length);
+  for (let i = 0; i < h.length; i++) out[i] = h[i] << 16;
+  return new Float32Array(out.buffer);
+}
+
+let halfTable: Float32Array | undefined;
+
+/** All 65,536 half values as float32, built once (256 KB). */
+function halfToFloatTable(): Float32Array {
+  if (halfTable) return halfTable;
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >>> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    if (exp === 0) t[h] = sign * mant * 2 ** -24;
+    else if (exp === 31) t[h] = mant ? NaN : sign * Infinity;
+    else t[h] = sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  halfTable = t;
+  return t;
+}
+
+export function f16ToF32(h: Uint16Array): Float32Array {
+  const table = halfToFloatTable();
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) out[i] = table[h[i]];
+  return out;
 }

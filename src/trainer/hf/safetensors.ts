@@ -5,7 +5,7 @@
 // bytes beside the weights already placed. Every problem names the file and the tensor.
 import fs from 'node:fs';
 import { UserError } from '../../core/util/userError';
-import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from './float16';
+import { bf16ToF32, f16ToF32 } from '../../core/model/float16';
 
 export const SUPPORTED_DTYPES = ['BF16', 'F16', 'F32'] as const;
 export type Dtype = (typeof SUPPORTED_DTYPES)[number];
@@ -107,54 +107,4 @@ function parseEntry(file: string, name: string, raw: unknown, dataStart: number,
   const end = dataStart + offsets[1];
   if (end > fileSize) throw new UserError(`truncated file: tensor '${name}' ends at byte ${end}, the file has ${fileSize}`, { file });
   return { name, dtype: dtype as Dtype, shape, begin, end };
-}
-
-export interface TensorToWrite {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-/**
- * Writes tensors (given as float32) in `dtype`, as transformers' save_pretrained would, to a temp
- * name then renamed, one tensor at a time (no second copy of the whole model in memory).
- * `tensors` may be a generator, so the caller can produce each tensor just before it is written.
- */
-export function writeSafetensors(file: string, specs: { name: string; shape: number[] }[], tensors: Iterable<TensorToWrite>, dtype: Dtype, metadata: Record<string, string> = { format: 'pt' }): void {
-  const header: Record<string, unknown> = { __metadata__: metadata };
-  let offset = 0;
-  for (const s of specs) {
-    const bytes = s.shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
-    header[s.name] = { dtype, shape: s.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = Buffer.from(JSON.stringify(header), 'utf8');
-  // The data starts 8-aligned, as the reference writer pads with spaces.
-  const pad = (8 - (json.length % 8)) % 8;
-  if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    const len = Buffer.alloc(8);
-    len.writeBigUInt64LE(BigInt(json.length));
-    fs.writeSync(fd, len);
-    fs.writeSync(fd, json);
-    let i = 0;
-    for (const t of tensors) {
-      const spec = specs[i++];
-      if (!spec || spec.name !== t.name) throw new Error(`writeSafetensors: tensor ${i - 1} is '${t.name}', the header says '${spec?.name}'`);
-      const count = spec.shape.reduce((a, b) => a * b, 1);
-      if (t.data.length !== count) throw new Error(`writeSafetensors: '${t.name}' has ${t.data.length} values, shape [${spec.shape}] needs ${count}`);
-      const raw = dtype === 'F32' ? t.data : dtype === 'BF16' ? f32ToBf16(t.data) : f32ToF16(t.data);
-      fs.writeSync(fd, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
-    }
-    if (i !== specs.length) throw new Error(`writeSafetensors: ${i} tensors given, the header lists ${specs.length}`);
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
 }

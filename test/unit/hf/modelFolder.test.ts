@@ -6,9 +6,10 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../../src/core/util/userError';
 import { decoderParams } from '../../../src/trainer/hf/decoder-params';
-import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../../../src/trainer/hf/float16';
+import { bf16ToF32, f16ToF32, f32ToBf16Bits as f32ToBf16, f32ToF16Bits as f32ToF16 } from '../../../src/core/model/float16';
+import { writeSafetensors } from '../../../src/core/model/safetensorsWriter';
 import { ModelFolder, readDecoderConfig } from '../../../src/trainer/hf/model-folder';
-import { writeSafetensors, type Dtype } from '../../../src/trainer/hf/safetensors';
+import type { Dtype } from '../../../src/trainer/hf/safetensors';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -26,8 +27,7 @@ function folder(opts: { config?: Record<string, unknown>; tensors?: (list: { nam
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
   let specs = decoderParams(readDecoderConfig(path.join(dir, 'config.json'))).map((p) => ({ name: p.name, shape: p.fileShape }));
   if (opts.tensors) specs = opts.tensors(specs);
-  const data = specs.map((s) => ({ name: s.name, shape: s.shape, data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)).fill(0.5) }));
-  writeSafetensors(path.join(dir, 'model.safetensors'), specs, data, opts.dtype ?? 'BF16');
+  writeSafetensors(path.join(dir, 'model.safetensors'), specs, (name) => new Float32Array(specs.find((s) => s.name === name)!.shape.reduce((a, b) => a * b, 1)).fill(0.5), opts.dtype ?? 'BF16');
   return dir;
 }
 
