@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { parseHostMessage, type StartRunRequest, type TrainerMessage } from '../core/protocol/trainer';
 import { runPaths } from '../core/runs/layout';
 import { writeJsonAtomic } from '../core/util/atomic';
+import { isUserError } from '../core/util/userError';
 import { resolvePreference, selectBackend } from './backend';
 import type { RunContext } from './context';
 import { runTraining } from './run';
@@ -16,6 +17,12 @@ const VERSION = '0.1.0';
 
 function send(msg: TrainerMessage): void {
   if (process.send && process.connected) process.send(msg);
+}
+
+/** Exits after every message sent so far has reached the host (IPC sends are ordered). */
+function exitWhenFlushed(code: number): void {
+  if (process.send && process.connected) process.send({ type: 'heartbeat', time: Date.now() } satisfies TrainerMessage, () => process.exit(code));
+  else process.exit(code);
 }
 
 function log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
@@ -49,10 +56,15 @@ async function main(): Promise<void> {
         writeStatus(req, outcome);
       })
       .catch((e: Error) => {
-        log('error', e.stack ?? e.message);
+        // An input problem is one line; anything else is a bug and keeps its stack for the log.
+        log('error', isUserError(e) ? e.message : (e.stack ?? e.message));
         send({ type: 'error', message: e.message, fatal: true });
         send({ type: 'status', runId: req.runId, status: 'crashed', detail: e.message });
         writeStatus(req, 'crashed', e.message);
+        // A crashed trainer exits (code 1) once the host has its messages: nothing may keep
+        // saying "running", and the next run gets a fresh process.
+        clearInterval(heartbeat);
+        exitWhenFlushed(1);
       })
       .finally(() => { active = undefined; activeRunId = undefined; });
   };

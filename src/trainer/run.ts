@@ -12,11 +12,15 @@ import { passRatesFile, recordPassRates } from '../core/curate/passRates';
 import type { Recipe } from '../core/rl/recipe';
 import { deriveSeed, Rng } from '../core/rl/rng';
 import { describePlan, planStages, totalSteps, type PlannedStage } from '../core/rl/schedule';
-import { labelsFile, runPaths } from '../core/runs/layout';
-import { writeFileAtomic, writeJsonAtomic } from '../core/util/atomic';
+import { labelsFile, runPaths, type RunPaths } from '../core/runs/layout';
+import { appendJsonLine, readJsonLines, writeFileAtomic, writeJsonAtomic } from '../core/util/atomic';
+import { SFT_METRIC, type MetricsLine } from '../core/protocol/metrics';
+import { UserError } from '../core/util/userError';
+import { validateLaunch } from '../core/launch/validateLaunch';
 import { currentBackend } from './backend';
 import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
+import { changeMetrics, heldOutChanges, latestEvaluation } from './eval/heldOutChange';
 import { CharTokenizer, createPolicy, loadPolicy, type Policy, type TransformerPolicy } from './model/index';
 import { ParallelPolicy } from './parallel/parallel-policy';
 import { writeReports } from './report/report';
@@ -34,37 +38,106 @@ import { loadTaskData, type TaskData } from './tasks/load';
 type Domain = PromptRecord['domain'];
 export const RESOLVED_RECIPE_FILE = 'recipe.json';
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('') + '\n\t';
+/** SFT progress inside a checkpoint taken during the warm-up (the RL trainer state has no field for it). */
+const SFT_PROGRESS_FILE = 'sft-progress.json';
+/** Checkpoints during the SFT warm-up: ten over the warm-up, so a kill loses at most a tenth of it. */
+const SFT_CHECKPOINTS = 10;
 
+/**
+ * Runs the recipe. Input problems (recipe, dataset, resume folder) throw UserError; once the run
+ * folder exists, any failure is also recorded there — status.json `crashed` with the message and an
+ * ERROR line in events.log — before it is rethrown, so no reader ever sees a dead run as running.
+ */
 export async function runTraining(req: StartRunRequest, ctx: RunContext): Promise<'finished' | 'stopped'> {
-  const recipe = resolveRecipe(req.recipe, { seed: req.seed, dataset: req.dataset });
+  const recipe = asUserError(() => resolveRecipe(req.recipe, { seed: req.seed, dataset: req.dataset }));
   const noData = missingData(recipe);
-  if (noData) throw new Error(noData);
-  const plan = planStages(recipe, req.phase ?? 'all');
+  if (noData) throw new UserError(noData);
+  const plan = asUserError(() => planStages(recipe, req.phase ?? 'all'));
   const paths = runPaths(req.runsDir, req.runId);
   const log = new RunLog(paths, req.runId, ctx);
   const wallStart = Date.now();
 
   // --- resume or start
   const resumeDir = req.resumeFrom ? path.resolve(req.resumeFrom) : undefined;
-  const resume = resumeDir ? latestCheckpoint(path.join(resumeDir, 'checkpoints')) : undefined;
-  if (resumeDir && !resume) throw new Error(`cannot resume: ${resumeDir} has no complete checkpoint under checkpoints/`);
-  const inPlace = !!resume && resumeDir === path.resolve(paths.dir);
+  if (resumeDir && !fs.existsSync(resumeDir)) throw new UserError(`cannot resume: ${resumeDir} does not exist`);
+  let resume = resumeDir ? asUserError(() => latestCheckpoint(path.join(resumeDir, 'checkpoints'))) : undefined;
+  const sameFolder = !!resumeDir && resumeDir === path.resolve(paths.dir);
+  if (resumeDir && !resume && !sameFolder) throw new UserError(`cannot start from ${resumeDir}: it has no complete checkpoint under checkpoints/`);
+  const inPlace = !!resume && sameFolder;
   fs.mkdirSync(paths.dir, { recursive: true });
-  if (inPlace) log.restore(resume!.state.log);
-  else if (fs.existsSync(paths.metrics) && fs.statSync(paths.metrics).size > 0) throw new Error(`run folder ${paths.dir} already has metrics; use --resume ${paths.dir} or a new run id`);
+  if (inPlace) {
+    log.restore(resume!.state.log);
+    // One SFT line per SFT step: keep the lines of the steps the checkpoint holds.
+    cutSftMetrics(paths.sftMetrics, resume!.state.sftDone ? Infinity : readSftProgress(resume!.dir, recipe.sft.steps));
+  } else if (sameFolder) {
+    // Killed before its first checkpoint: nothing to continue from, so the run starts over in its own folder.
+    log.restore({ metricsLines: 0, samplesLines: 0 });
+    cutSftMetrics(paths.sftMetrics, 0);
+    log.event(`no checkpoint in ${path.join(resumeDir!, 'checkpoints')} yet (the run stopped before its first one): restarting ${req.runId} from the start`, 'warn');
+    resume = undefined;
+  } else if (fs.existsSync(paths.metrics) && fs.statSync(paths.metrics).size > 0) throw new UserError(`run folder ${paths.dir} already has metrics; use --resume ${paths.dir} or a new run id`);
+  try {
+    return await trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPlace, wallStart });
+  } catch (e) {
+    const message = (e as Error)?.message ?? String(e);
+    try {
+      log.event(`run crashed: ${message}`, 'error');
+      log.status('crashed', { detail: message });
+    } catch { /* the run folder may have been deleted under us; the error is rethrown either way */ }
+    throw e;
+  }
+}
+
+interface RunSetup {
+  req: StartRunRequest;
+  ctx: RunContext;
+  recipe: Recipe;
+  plan: PlannedStage[];
+  paths: RunPaths;
+  log: RunLog;
+  resume: { dir: string; state: TrainerState } | undefined;
+  inPlace: boolean;
+  wallStart: number;
+}
+
+/** Converts whatever a reader of user input throws into one UserError line. */
+function asUserError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError((e as Error)?.message ?? String(e));
+  }
+}
+
+async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPlace, wallStart }: RunSetup): Promise<'finished' | 'stopped'> {
   // The resolved recipe on its own, so `acereason train --resume <run>` needs no other argument.
   writeJsonAtomic(path.join(paths.dir, RESOLVED_RECIPE_FILE), recipe);
-  writeJsonAtomic(paths.config, { recipe, phase: req.phase ?? 'all', seed: recipe.seed, runId: req.runId, resumedFrom: resume?.dir, backend: currentBackend()?.name, ...(req.dataset ? { dataset: req.dataset } : {}) });
+  const runConfig = { recipe, phase: req.phase ?? 'all', seed: recipe.seed, runId: req.runId, resumedFrom: resume?.dir, backend: currentBackend()?.name, ...(req.dataset ? { dataset: req.dataset } : {}) };
+  writeJsonAtomic(paths.config, runConfig);
   log.status('running', { step: resume && inPlace ? resume.state.step : 0 });
   ctx.emit({ type: 'status', runId: req.runId, status: 'running' });
   log.event(inPlace ? `resuming ${req.runId} from ${resume!.dir} (step ${resume!.state.step})` : `run ${req.runId} started${resume ? ` from the weights of ${resume.dir}` : ''}; backend ${currentBackend()?.name ?? 'default'}`);
   for (const line of describePlan(recipe, plan)) log.event(line);
 
-  // --- data and curation
-  const data = loadTaskData(recipe);
+  // --- data, checked against the recipe first (the same check as `train --plan` and the editor's pickers), and curation
+  if (recipe.data.source === 'files') {
+    for (const domain of new Set(plan.map((p) => p.spec.domain))) {
+      const check = await validateLaunch({ recipe, datasetPath: req.dataset, domain });
+      for (const warning of check.warnings) log.event(warning, 'warn');
+      if (check.errors.length) throw new UserError(check.errors.join('; '));
+    }
+  }
+  // Input problems in the files are UserErrors already (core's reader names file, line and field).
+  const data = await loadTaskData(recipe, { warn: (m) => log.event(m, 'warn') });
   curate(data, log);
   writeRunPrompts(paths.dir, data);
-  const domains = [...new Set(plan.map((p) => p.spec.domain))];
+  // Every evaluation covers every domain with held-out data, whatever the phase: a code-only run
+  // still shows what it did to math.
+  const evalDomains = (['math', 'code'] as const).filter((d) => data[d].heldOut.length > 0);
+  // Which held-out source is which domain (metrics are keyed by source), for multi-run reports.
+  const evalSources = Object.fromEntries(evalDomains.map((d) => [d, data[d].heldOut[0].source]));
+  writeJsonAtomic(paths.config, { ...runConfig, evalSources });
   const recordsOf = (d: Domain) => data[d];
 
   // --- tokenizer and policy
@@ -76,7 +149,10 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
   } else {
     const corpus = [...data.math.train, ...data.math.heldOut, ...data.code.train, ...data.code.heldOut].flatMap((r) => [r.problem, r.domain === 'math' ? r.answer : '']);
     tokenizer = CharTokenizer.fromCorpus(corpus, { extraChars: PRINTABLE });
-    single = await createPolicy({ ...recipe.model, vocabSize: tokenizer.vocabSize, seed: recipe.seed });
+    const model = recipe.model;
+    // Pretrained (Hugging Face) policies come with their own tokenizer and loader (src/trainer/hf), not wired in here yet.
+    if (model.source !== 'builtin') throw new UserError(`recipe '${recipe.name}': model source '${model.source}' is not supported by this trainer yet`);
+    single = await createPolicy({ ...model, vocabSize: tokenizer.vocabSize, seed: recipe.seed });
   }
   // Two cores: a replica in a worker thread takes half of every sampling and gradient job; the
   // combined result equals the single-process one, so the worker count never changes a run.
@@ -90,7 +166,10 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
     evalsDone: [], activePrompts: {}, tallies: {}, stagesStarted: [], log: log.positions(), rng: { seed: recipe.seed, step: 0 }, elapsedSeconds: 0, time: '',
   };
   const elapsedBefore = state.elapsedSeconds;
-  const checkpoint = async () => {
+  /** SFT steps done while the warm-up runs (saved with a checkpoint taken during it). */
+  let sftStepsDone = !state.sftDone && resume && inPlace ? readSftProgress(resume.dir, recipe.sft.steps) : 0;
+  /** `keep`: why this checkpoint outlives the retention (stage boundaries are always kept). */
+  const checkpoint = async (keep?: string) => {
     state.log = log.positions();
     state.rng = { seed: recipe.seed, step: state.step };
     state.elapsedSeconds = elapsedBefore + (Date.now() - wallStart) / 1000;
@@ -98,8 +177,9 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
     const dir = await writeCheckpoint(paths.checkpoints, state, async (tmp) => {
       await policy.save(tmp);
       writeJsonAtomic(path.join(tmp, TOKENIZER_FILE), tokenizer.toJSON());
-    });
-    log.event(`checkpoint ${path.relative(paths.dir, dir)} (step ${state.step})`);
+      if (!state.sftDone) writeJsonAtomic(path.join(tmp, SFT_PROGRESS_FILE), { step: sftStepsDone, steps: recipe.sft.steps });
+    }, { keep });
+    log.event(`checkpoint ${path.relative(paths.dir, dir)} (${state.sftDone ? `step ${state.step}` : `SFT step ${sftStepsDone}/${recipe.sft.steps}`})`);
   };
 
   const total = totalSteps(plan);
@@ -125,20 +205,28 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
     // --- SFT warm-up
     if (!state.sftDone) {
       const sftRng = (step: number) => new Rng(deriveSeed(recipe.seed, 'sft', step));
+      const checkpointEvery = Math.max(1, Math.ceil(recipe.sft.steps / SFT_CHECKPOINTS));
+      const startStep = sftStepsDone;
       let tokens = 0;
       const t0 = Date.now();
-      log.event(`SFT warm-up: ${recipe.sft.steps} steps × ${recipe.sft.batchSize} demonstrations (${Math.round(recipe.sft.imperfectFraction * 100)}% deliberately imperfect)`);
+      log.event(startStep > 0
+        ? `SFT warm-up: continuing at step ${startStep}/${recipe.sft.steps}`
+        : `SFT warm-up: ${recipe.sft.steps} steps × ${recipe.sft.batchSize} demonstrations (${Math.round(recipe.sft.imperfectFraction * 100)}% deliberately imperfect)`);
       const done = await runSft({
-        policy, codec, steps: recipe.sft.steps, learningRate: recipe.sft.learningRate, clipNorm: recipe.sft.clipNorm,
+        policy, codec, steps: recipe.sft.steps, learningRate: recipe.sft.learningRate, clipNorm: recipe.sft.clipNorm, startStep,
         batch: (step) => data.demonstrations!(recipe.sft.batchSize, sftRng(step)),
         stopRequested: ctx.stopRequested,
-        onStep: (r) => {
+        onStep: async (r) => {
           tokens += r.tokens;
+          sftStepsDone = r.step;
+          // One line per SFT step in sft-metrics.jsonl (its own step axis), charted live by the dashboard.
+          appendJsonLine(paths.sftMetrics, { step: r.step, data: finite({ [SFT_METRIC.loss]: r.loss, [SFT_METRIC.lr]: r.learningRate, [SFT_METRIC.gradNorm]: r.gradNorm, [SFT_METRIC.throughput]: r.tokens / Math.max(1e-9, r.seconds) }) } satisfies MetricsLine);
           if (r.step % 10 === 0 || r.step === r.steps) {
             const secs = (Date.now() - t0) / 1000;
             log.event(`SFT step ${r.step}/${r.steps}: loss ${r.loss.toFixed(4)}, lr ${r.learningRate.toExponential(2)}, ${Math.round(tokens / secs)} tokens/s`);
           }
-          ctx.emit({ type: 'progress', runId: req.runId, stage: 'sft', stageIndex: 0, stageCount: plan.length, step: 0, totalSteps: total, etaSeconds: ((Date.now() - t0) / 1000 / r.step) * (r.steps - r.step), phase: `sft ${r.step}/${r.steps} loss ${r.loss.toFixed(3)}` });
+          ctx.emit({ type: 'progress', runId: req.runId, stage: 'sft', stageIndex: 0, stageCount: plan.length, step: 0, totalSteps: total, etaSeconds: ((Date.now() - t0) / 1000 / (r.step - startStep)) * (r.steps - r.step), phase: `sft ${r.step}/${r.steps} loss ${r.loss.toFixed(3)}` });
+          if (r.step % checkpointEvery === 0 && r.step < r.steps) await checkpoint();
         },
       });
       if (!done) return await stopped();
@@ -147,14 +235,17 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
     }
 
     // --- evaluation before RL
-    const evaluate = async (label: string, step: number) => {
+    let previousEval = inPlace ? latestEvaluation(log.readMetrics()) : {};
+    /** `stage`: the stage just finished, whose effect on every held-out set is logged and commented on. */
+    const evaluate = async (label: string, step: number, stage?: string) => {
       if (state.evalsDone.includes(label)) return;
       progress(undefined, step, `eval ${label}`);
       const results: EvalResult[] = [];
-      for (const d of domains) {
+      for (const d of evalDomains) {
         const heldOut = recordsOf(d).heldOut.slice(0, recipe.eval.maxProblems ?? Infinity);
         if (heldOut.length === 0) continue;
-        const budget = recipe.eval.maxResponseLength ?? Math.max(...recipe.stages.filter((s) => s.domain === d).map((s) => s.maxResponseLength));
+        const ofDomain = recipe.stages.filter((s) => s.domain === d);
+        const budget = recipe.eval.maxResponseLength ?? Math.max(...(ofDomain.length ? ofDomain : recipe.stages).map((s) => s.maxResponseLength));
         const longestPrompt = Math.max(...heldOut.map((r) => codec.promptIds(r).length));
         results.push(await evaluateHeldOut({
           policy, codec, rewards, records: heldOut, k: recipe.eval.k, temperature: recipe.eval.temperature, topP: recipe.eval.topP,
@@ -166,7 +257,12 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
       for (const r of results) { Object.assign(data, evalMetrics(r)); seconds += r.seconds; }
       data['timing_s/testing'] = seconds;
       timing.evalSeconds.push(seconds);
+      const now = Object.fromEntries(results.map((r) => [r.source, r.summary.meanAtK]));
+      const changes = stage ? heldOutChanges(previousEval, now, stage) : [];
+      Object.assign(data, changeMetrics(changes));
+      previousEval = now;
       log.metrics(step, data);
+      for (const c of changes) if (c.comment) log.event(c.comment, 'warn');
       for (const r of results) {
         log.event(`eval ${label} (step ${step}): ${r.source} pass@1 (avg@${r.summary.samplesPerProblem}) ${r.summary.meanAtK.toFixed(3)}, pass@${r.summary.samplesPerProblem} ${r.summary.passAtK.toFixed(3)} over ${r.summary.problems} problems (${r.seconds.toFixed(1)} s)`);
         for (const ex of r.examples.slice(0, 2)) {
@@ -176,7 +272,7 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
       state.evalsDone.push(label);
     };
     await evaluate('before-rl', state.step);
-    if (state.step === 0) await checkpoint();
+    if (state.step === 0) await checkpoint('before RL');
 
     // --- RL stages
     for (const stage of plan) {
@@ -184,7 +280,7 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
       const label = `after-${s.name}`;
       if (state.evalsDone.includes(label)) continue;
       const train = recordsOf(s.domain).train;
-      if (train.length === 0) throw new Error(`stage ${s.name}: no ${s.domain} training prompts`);
+      if (train.length === 0) throw new UserError(`stage ${s.name}: no ${s.domain} training prompts (the dataset has none left after the held-out split and curation)`);
       if (!state.stagesStarted.includes(s.name)) {
         let active = train.map((r) => r.id);
         if (s.dropSolvedAbove !== undefined) {
@@ -226,9 +322,9 @@ export async function runTraining(req: StartRunRequest, ctx: RunContext): Promis
         log.event(`step ${step}/${total} [${s.name}] reward ${m['critic/score/mean'].toFixed(3)}, length ${m['response_length/mean'].toFixed(1)}, clip ${m['response_length/clip_ratio'].toFixed(2)}, zero-std groups ${m['frac_reward_zero_std'].toFixed(2)}, ${m['timing_s/step'].toFixed(1)} s`);
         if (step % recipe.checkpointEvery === 0) await checkpoint();
       }
-      await evaluate(label, stage.lastStep);
+      await evaluate(label, stage.lastStep, s.name);
       recordStagePassRates(req.workspaceDir ? passRatesFile(req.workspaceDir) : path.join(paths.dir, 'passrates.jsonl'), tally, req.runId, stage.lastStep);
-      await checkpoint();
+      await checkpoint(`end of stage ${s.name}`);
     }
 
     // --- reports
@@ -283,4 +379,32 @@ function recordStagePassRates(file: string, tally: SolveTally, runId: string, st
     .filter(([, t]) => t.attempts > 0)
     .map(([id, t]) => ({ id, passes: t.solved, k: t.attempts, run: runId, step }));
   if (measurements.length) recordPassRates(file, measurements);
+}
+
+/** Steps of the SFT warm-up a checkpoint taken during it had done (0 for any other checkpoint). */
+function readSftProgress(checkpointDir: string, steps: number): number {
+  const file = path.join(checkpointDir, SFT_PROGRESS_FILE);
+  if (!fs.existsSync(file)) return 0;
+  let raw: { step?: unknown };
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`checkpoint ${file} is unreadable: ${(e as Error).message}`);
+  }
+  const step = raw.step;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > steps) {
+    throw new UserError(`checkpoint ${file}: field 'step' must be an integer from 0 to ${steps} (the recipe's SFT steps)`, {});
+  }
+  return step;
+}
+
+function cutSftMetrics(file: string, keep: number): void {
+  if (!fs.existsSync(file)) return;
+  const { records } = readJsonLines<MetricsLine>(file);
+  if (records.length <= keep) return;
+  writeFileAtomic(file, records.slice(0, keep).map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
+function finite(data: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => Number.isFinite(v)));
 }

@@ -23,6 +23,8 @@ export interface EvalOptions {
 export interface EvalResult {
   source: string;
   summary: EvalSummary;
+  /** Correct samples of each problem (out of k), in record order. */
+  solved: number[];
   /** One example per problem (the first sample), for samples.jsonl and the report. */
   examples: { record: PromptRecord; response: string; verdict: RewardVerdict; truncated: boolean }[];
   seconds: number;
@@ -40,6 +42,7 @@ export async function evaluateHeldOut(o: EvalOptions): Promise<EvalResult> {
   return {
     source: o.records[0].source,
     summary: summarizeEval(perProblem),
+    solved: perProblem.map((p) => p.filter(Boolean).length),
     examples: o.records.map((record, p) => ({ record, response: texts[p * o.k], verdict: verdicts[p * o.k], truncated: out.truncated[p * o.k] })),
     seconds: (performance.now() - t0) / 1000,
     tokens: out.responses.reduce((a, r) => a + r.length, 0),

@@ -22,7 +22,10 @@ export interface SftOptions {
   clipNorm: number;
   /** The demonstrations of SFT step `step` (deterministic in the step, so a restart reproduces them). */
   batch(step: number): Demonstration[];
-  onStep?(report: SftStepReport): void;
+  /** Steps already done (a run resumed from a mid-warm-up checkpoint continues at this step). */
+  startStep?: number;
+  /** Called after every step; awaited, so it may write a checkpoint. */
+  onStep?(report: SftStepReport): void | Promise<void>;
   stopRequested?(): boolean;
 }
 
@@ -40,17 +43,17 @@ export function demonstrationSequence(codec: PromptCodec, demo: Demonstration, c
   return { tokens, promptLength: prompt.length, weight: 1 };
 }
 
-/** Runs SFT steps [0, steps). Returns false if stopped early. */
+/** Runs SFT steps [startStep, steps). Returns false if stopped early. */
 export async function runSft(o: SftOptions): Promise<boolean> {
   const ctxLen = o.policy.config.contextLength;
-  for (let step = 0; step < o.steps; step++) {
+  for (let step = o.startStep ?? 0; step < o.steps; step++) {
     if (o.stopRequested?.()) return false;
     const t0 = performance.now();
     const batch = o.batch(step).map((d) => demonstrationSequence(o.codec, d, ctxLen));
     const g = await o.policy.computeGradients(batch);
     const lr = sftLearningRate(o.learningRate, step, o.steps);
     const { gradNorm } = await o.policy.applyGradients(g.grads, g.tokenCount, { learningRate: lr, clipNorm: o.clipNorm });
-    o.onStep?.({ step: step + 1, steps: o.steps, loss: g.tokenCount ? g.lossSum / g.tokenCount : 0, tokens: batch.reduce((a, s) => a + s.tokens.length, 0), seconds: (performance.now() - t0) / 1000, learningRate: lr, gradNorm });
+    await o.onStep?.({ step: step + 1, steps: o.steps, loss: g.tokenCount ? g.lossSum / g.tokenCount : 0, tokens: batch.reduce((a, s) => a + s.tokens.length, 0), seconds: (performance.now() - t0) / 1000, learningRate: lr, gradNorm });
   }
   return true;
 }

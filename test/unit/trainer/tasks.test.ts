@@ -70,3 +70,25 @@ test('decontamination drops train prompts sharing an n-gram with held-out, and d
   assert.equal(report.contaminated, 1);
   assert.equal(report.duplicates, 1);
 });
+
+test('held-out problems are never trained on: neither an RL prompt nor an SFT demonstration of the demo', async () => {
+  const { preset } = await import('../../../src/core/rl/presets');
+  const { loadTaskData } = await import('../../../src/trainer/tasks/load');
+  const data = await loadTaskData(preset('demo'));
+  const norm = (p: string) => p.toLowerCase().replace(/\s+/g, ' ').trim();
+  for (const d of ['math', 'code'] as const) {
+    const held = new Set(data[d].heldOut.map((r) => norm(r.problem)));
+    assert.ok(held.size > 0);
+    assert.equal(data[d].train.filter((r) => held.has(norm(r.problem))).length, 0, `${d}: a held-out problem is an RL prompt`);
+    assert.ok(data[d].heldOut.every((r) => r.split === 'test'), `${d}: held-out records are marked split=test`);
+  }
+  const heldAll = new Set([...data.math.heldOut, ...data.code.heldOut].map((r) => norm(r.problem)));
+  const rlAll = new Set([...data.math.train, ...data.code.train].map((r) => r.id));
+  // Every SFT batch of the 500-step warm-up draws from the SFT half only: never held out, never an RL prompt.
+  for (let step = 0; step < 500; step += 7) {
+    for (const demo of data.demonstrations!(24, new Rng(step))) {
+      assert.ok(!heldAll.has(norm(demo.record.problem)), `SFT step ${step} demonstrates held-out '${demo.record.problem}'`);
+      assert.ok(!rlAll.has(demo.record.id), `SFT step ${step} demonstrates RL prompt ${demo.record.id}`);
+    }
+  }
+});

@@ -1,0 +1,127 @@
+// One report over several seeds of the same recipe: held-out pass@1 / pass@k before RL and after
+// each block of stages as mean ± sd, the paper's claims marked held / not held with the rule and
+// the numbers, a chart of the same, and each seed's row for anyone who distrusts averages.
+import { describePlan } from '../../core/rl/schedule';
+import { escapeHtml, escapeMarkdownCell } from '../report/escape';
+import { lineChart } from '../report/svg';
+import { barChart } from './barChart';
+import { checkClaims, heldWord, type ClaimCheck } from './claims';
+import type { Domain, EvalRow, RunSummary } from './runSummary';
+import { formatPoints, meanSd, type MeanSd } from './stats';
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf', '#7f7f7f'];
+
+export interface SeedRunInfo {
+  summary: RunSummary;
+  seed: number;
+  wallSeconds: number;
+}
+
+interface Column {
+  domain: Domain;
+  what: 'pass1' | 'passK';
+  title: string;
+}
+
+function columnsOf(runs: readonly RunSummary[]): Column[] {
+  const cols: Column[] = [];
+  for (const domain of ['math', 'code'] as const) {
+    const k = runs.flatMap((r) => r.blocks).map((b) => b.byDomain[domain]?.k).find((v) => v !== undefined);
+    if (k === undefined) continue;
+    cols.push({ domain, what: 'pass1', title: `${domain} pass@1` }, { domain, what: 'passK', title: `${domain} pass@${k}` });
+  }
+  return cols;
+}
+
+/** The label order of the rows, from the first run (every seed runs the same plan). */
+function rowLabels(runs: readonly RunSummary[]): string[] {
+  return runs[0]?.blocks.map((b) => b.label) ?? [];
+}
+
+function cell(runs: readonly RunSummary[], label: string, c: Column): MeanSd {
+  return meanSd(runs.map((r) => r.blocks.find((b) => b.label === label)).map((b: EvalRow | undefined) => b?.byDomain[c.domain]?.[c.what] ?? NaN));
+}
+
+export function buildSeedsReport(infos: readonly SeedRunInfo[], title: string): { html: string; md: string; claims: ClaimCheck[]; summary: string[] } {
+  const runs = infos.map((i) => i.summary);
+  const claims = checkClaims(runs);
+  const cols = columnsOf(runs);
+  const labels = rowLabels(runs);
+  const recipe = runs[0].recipe;
+  const plan = describePlan(recipe, runs[0].plan);
+  const wall = meanSd(infos.map((i) => i.wallSeconds / 60));
+  const seeds = infos.map((i) => i.seed).join(', ');
+
+  const tableMd = [
+    `| when | ${cols.map((c) => c.title).join(' | ')} |`,
+    `|---|${cols.map(() => '---|').join('')}`,
+    ...labels.map((l) => `| ${l} | ${cols.map((c) => formatPoints(cell(runs, l, c))).join(' | ')} |`),
+  ];
+  const claimsMd = [
+    '| claim | result | rule | evidence |',
+    '|---|---|---|---|',
+    ...claims.map((c) => `| (${c.id}) ${escapeMarkdownCell(c.claim)} | **${heldWord(c.held)}** | ${escapeMarkdownCell(c.rule)} | ${escapeMarkdownCell(c.evidence)} |`),
+  ];
+  const perSeedMd = [
+    `| seed | wall time | when | ${cols.map((c) => c.title).join(' | ')} |`,
+    `|---|---|---|${cols.map(() => '---|').join('')}`,
+    ...infos.flatMap((i) => i.summary.blocks.map((b) => `| ${i.seed} | ${(i.wallSeconds / 60).toFixed(1)} min | ${b.label} | ${cols.map((c) => { const v = b.byDomain[c.domain]?.[c.what]; return v === undefined ? '–' : (100 * v).toFixed(1); }).join(' | ')} |`)),
+  ];
+  const md = [
+    `# ${title}`,
+    '',
+    `Recipe **${escapeMarkdownCell(recipe.name)}**, seeds ${seeds}; wall time per run ${wall.mean.toFixed(1)}${Number.isFinite(wall.sd) ? ` ± ${wall.sd.toFixed(1)}` : ''} min. ${escapeMarkdownCell(recipe.description)}`,
+    '',
+    '```',
+    ...plan,
+    '```',
+    '',
+    `## Held-out evaluation, mean ± sd over ${infos.length} seeds (%)`,
+    '',
+    ...tableMd,
+    '',
+    '## The paper\'s claims',
+    '',
+    ...claimsMd,
+    '',
+    '## Every seed',
+    '',
+    ...perSeedMd,
+    '',
+  ].join('\n');
+
+  const series = cols.filter((c) => c.what === 'pass1' || c.domain === 'math').map((c, i) => ({ c, name: c.title, color: COLORS[i % COLORS.length] }));
+  const chart = barChart(labels.map((l) => ({ label: l, values: series.map((s) => { const m = cell(runs, l, s.c); return { mean: 100 * m.mean, sd: 100 * m.sd }; }) })), {
+    title: `Held-out evaluation, mean ± sd over ${infos.length} seeds`, yLabel: 'percent', series: series.map((s) => ({ name: s.name, color: s.color })), yMax: 100,
+  });
+  const markers = runs[0].plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
+  const reward = lineChart(infos.map((i, n) => ({ name: `seed ${i.seed}`, color: COLORS[n % COLORS.length], points: i.summary.reward })), { title: 'Training reward per step (critic/score/mean), each seed', markers, yMin: 0, yMax: 1 });
+  const htmlTable = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 12px}
+h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
+.chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
+svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap}
+.held{color:#1a7f37;font-weight:600} .not{color:#cf222e;font-weight:600} .nc{color:#777}
+</style></head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>Recipe <b>${escapeHtml(recipe.name)}</b>, seeds ${escapeHtml(seeds)}; wall time per run ${wall.mean.toFixed(1)}${Number.isFinite(wall.sd) ? ` ± ${wall.sd.toFixed(1)}` : ''} min.<br>${escapeHtml(recipe.description)}</p>
+<pre>${escapeHtml(plan.join('\n'))}</pre>
+<h2>The paper's claims</h2>
+${htmlTable(['claim', 'result', 'rule', 'evidence'], claims.map((c) => [`(${escapeHtml(c.id)}) ${escapeHtml(c.claim)}`, `<span class="${c.held === undefined ? 'nc' : c.held ? 'held' : 'not'}">${heldWord(c.held)}</span>`, escapeHtml(c.rule), escapeHtml(c.evidence)]))}
+<h2>Held-out evaluation, mean ± sd over ${infos.length} seeds (%)</h2>
+${htmlTable(['when', ...cols.map((c) => c.title)], labels.map((l) => [escapeHtml(l), ...cols.map((c) => escapeHtml(formatPoints(cell(runs, l, c))))]))}
+${chart}
+${reward}
+<h2>Every seed</h2>
+${htmlTable(['seed', 'wall time', 'when', ...cols.map((c) => c.title)], infos.flatMap((i) => i.summary.blocks.map((b) => [String(i.seed), `${(i.wallSeconds / 60).toFixed(1)} min`, escapeHtml(b.label), ...cols.map((c) => { const v = b.byDomain[c.domain]?.[c.what]; return v === undefined ? '–' : (100 * v).toFixed(1); })])))}
+<p>Runs: ${infos.map((i) => `<code>${escapeHtml(i.summary.runId)}</code>`).join(', ')}</p>
+</body></html>
+`;
+  const summary = [...tableMd, '', ...claims.map((c) => `(${c.id}) ${c.claim}: ${heldWord(c.held)} — ${c.evidence}`)];
+  return { html, md, claims, summary };
+}
