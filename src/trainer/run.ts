@@ -31,6 +31,7 @@ import { grpoStep } from './rl/grpoStep';
 import { PromptPool } from './rl/promptPool';
 import { missingData, resolveRecipe } from './rl/resolveRecipe';
 import { RunLog } from './rl/runLog';
+import { sampleRecord } from './rl/sampleRecord';
 import { runSft } from './sft/sft';
 import { decontaminate } from './tasks/curate';
 import { loadTaskData, type TaskData } from './tasks/load';
@@ -159,7 +160,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
   const policy: Policy = recipe.workers >= 2 ? await ParallelPolicy.create(single, { log: (m) => log.event(m) }) : single;
   log.event(`policy: ${policy.parameterCount().toLocaleString('en-US')} parameters, vocabulary ${tokenizer.vocabSize}, context ${policy.config.contextLength}`);
   const codec = new PromptCodec(tokenizer, data.compactPrompts);
-  const rewards = new Rewards({ log: (m) => log.event(`sandbox: ${m}`) });
+  const rewards = new Rewards({ log: (m) => log.event(`sandbox: ${m}`), select: recipe.rewards });
 
   const state: TrainerState = inPlace ? structuredClone(resume!.state) : {
     version: 1, runId: req.runId, seed: recipe.seed, step: 0, sftDone: !!resume || !recipe.sft.enabled || recipe.sft.steps === 0 || !data.demonstrations,
@@ -192,6 +193,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
     const evalsLeft = evalLabels.filter((l) => !state.evalsDone.includes(l)).length;
     const eta = perStep === undefined ? null : perStep * (total - step) + (perEval ?? perStep * 2) * evalsLeft;
     ctx.emit({ type: 'progress', runId: req.runId, stage: stage?.spec.name ?? phase, stageIndex: stage?.index ?? 0, stageCount: plan.length, step, totalSteps: total, etaSeconds: eta, phase });
+    return eta;
   };
 
   const stopped = async (): Promise<'stopped'> => {
@@ -266,7 +268,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
       for (const r of results) {
         log.event(`eval ${label} (step ${step}): ${r.source} pass@1 (avg@${r.summary.samplesPerProblem}) ${r.summary.meanAtK.toFixed(3)}, pass@${r.summary.samplesPerProblem} ${r.summary.passAtK.toFixed(3)} over ${r.summary.problems} problems (${r.seconds.toFixed(1)} s)`);
         for (const ex of r.examples.slice(0, 2)) {
-          log.sample({ step, stage: label, promptId: ex.record.id, source: ex.record.source, domain: ex.record.domain, prompt: codec.promptText(ex.record), response: ex.response, reward: ex.verdict.reward, extracted: ex.verdict.extracted, verdict: ex.verdict.verdict, tests: ex.verdict.tests, truncated: ex.truncated });
+          log.sample(sampleRecord({ step, stage: label, record: ex.record, prompt: codec.promptText(ex.record), response: ex.response, verdict: ex.verdict, truncated: ex.truncated }));
         }
       }
       state.evalsDone.push(label);
@@ -307,17 +309,17 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
           // The next step's prompt draw (which re-reads labels.jsonl) overlaps reward verification.
           sideWork: () => { selection = step < stage.lastStep ? pool.select(s.promptsPerStep, recipe.seed, step + 1) : undefined; },
         });
-        for (const r of result.rollouts) tally.record(r.record.id, r.verdict.reward);
+        for (const r of result.rollouts) if (!r.verdict.verifierFailed) tally.record(r.record.id, r.verdict.reward);
         state.tallies[s.domain] = tally.toJSON();
         timing.stepSeconds.push(result.metrics['timing_s/step']);
         log.metrics(step, { ...result.metrics, 'training/stage': stage.index, 'prompts/active': pool.activeIds().length, 'prompts/excluded': current.excludedCount });
         const shown = pickSamples(result.rollouts, recipe.samplesPerStep, s.rolloutsPerPrompt);
         for (const r of shown) {
-          log.sample({ step, stage: s.name, promptId: r.record.id, source: r.record.source, domain: r.record.domain, prompt: codec.promptText(r.record), response: r.response, reward: r.verdict.reward, extracted: r.verdict.extracted, verdict: r.verdict.verdict, tests: r.verdict.tests, truncated: r.truncated });
+          log.sample(sampleRecord({ step, stage: s.name, record: r.record, prompt: codec.promptText(r.record), response: r.response, verdict: r.verdict, truncated: r.truncated }));
         }
         state.step = step;
-        log.status('running', { step, stage: s.name });
-        progress(stage, step, 'rl');
+        const eta = progress(stage, step, 'rl');
+        log.status('running', { step, stage: s.name, totalSteps: total, etaSeconds: eta });
         const m = result.metrics;
         log.event(`step ${step}/${total} [${s.name}] reward ${m['critic/score/mean'].toFixed(3)}, length ${m['response_length/mean'].toFixed(1)}, clip ${m['response_length/clip_ratio'].toFixed(2)}, zero-std groups ${m['frac_reward_zero_std'].toFixed(2)}, ${m['timing_s/step'].toFixed(1)} s`);
         if (step % recipe.checkpointEvery === 0) await checkpoint();
@@ -333,7 +335,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
     log.status('finished', { step: state.step });
     return 'finished';
   } finally {
-    rewards.close();
+    void rewards.close();
     policy.dispose();
   }
 }

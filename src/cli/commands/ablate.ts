@@ -2,14 +2,13 @@
 // the same seeds and rollout budget, then ablation.html / ablation.md with held-out pass@1/pass@k,
 // the training curves overlaid and which variant wins.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { newRunId } from '../../core/runs/layout';
 import { isUserError } from '../../core/util/userError';
 import { runAblation } from '../../trainer/ablate/ablation';
 import { ABLATION_GROUPS, selectVariants } from '../../trainer/ablate/variants';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
 import { missingData, resolveRecipe } from '../../trainer/rl/resolveRecipe';
-import { CliError, type CliCommand } from '../command';
+import { CliError, parseArgs, type CliCommand } from '../command';
 import { terminalContext } from './train';
 
 const USAGE = `Usage: acereason ablate --recipe <preset|file.json> [options]

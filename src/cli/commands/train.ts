@@ -2,7 +2,6 @@
 // process runs) and shows progress on the terminal: stage, step, reward, ETA.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { validateLaunch, type LaunchCheck } from '../../core/launch/validateLaunch';
 import type { Recipe } from '../../core/rl/recipe';
 import { describePlan, planStages, type Phase, type PlannedStage } from '../../core/rl/schedule';
@@ -14,7 +13,7 @@ import { resolvePreference, selectBackend } from '../../trainer/backend';
 import type { RunContext } from '../../trainer/context';
 import { missingData, resolveRecipe } from '../../trainer/rl/resolveRecipe';
 import { RESOLVED_RECIPE_FILE, runTraining } from '../../trainer/run';
-import { CliError, type CliCommand, type CliIO } from '../command';
+import { CliError, parseArgs, type CliCommand, type CliIO } from '../command';
 
 const USAGE = `Usage: acereason train --recipe <preset|file.json> [options]
 

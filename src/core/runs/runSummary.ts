@@ -38,7 +38,8 @@ export function listRunIds(runsDir: string): string[] {
   } catch {
     return [];
   }
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.includes('.tmp-'))
+  // Seed-group and ablation report folders (group.json) sit beside runs but are not runs.
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.includes('.tmp-') && !fs.existsSync(path.join(runsDir, e.name, 'group.json')))
     .map((e) => e.name).sort().reverse();
 }
 

@@ -2,6 +2,7 @@
 // linear warm-up and cosine decay. The paper starts RL from a distilled SFT model; this is ours.
 import type { Policy, TrainSequence } from '../model/policy';
 import type { PromptCodec } from '../rl/codec';
+import { assertFiniteUpdate } from '../rl/nonFinite';
 import type { Demonstration } from '../tasks/sftData';
 
 export interface SftStepReport {
@@ -52,6 +53,7 @@ export async function runSft(o: SftOptions): Promise<boolean> {
     const batch = o.batch(step).map((d) => demonstrationSequence(o.codec, d, ctxLen));
     const g = await o.policy.computeGradients(batch);
     const lr = sftLearningRate(o.learningRate, step, o.steps);
+    assertFiniteUpdate(g.lossSum, g.grads, `SFT step ${step + 1}`, o.policy.variableNames());
     const { gradNorm } = await o.policy.applyGradients(g.grads, g.tokenCount, { learningRate: lr, clipNorm: o.clipNorm });
     await o.onStep?.({ step: step + 1, steps: o.steps, loss: g.tokenCount ? g.lossSum / g.tokenCount : 0, tokens: batch.reduce((a, s) => a + s.tokens.length, 0), seconds: (performance.now() - t0) / 1000, learningRate: lr, gradNorm });
   }

@@ -8,13 +8,16 @@ import { preset, presetNames } from '../../../src/core/rl/presets';
 import { describePlan, planStages, stageAt, totalSteps } from '../../../src/core/rl/schedule';
 import { dropSolvedPrompts, SolveTally } from '../../../src/core/rl/curriculum';
 
-test('both presets validate; demo grows math length over ≥2 stages and ends with code', () => {
+test('both presets validate; demo grows math length over ≥2 stages, then code, then a final math stage', () => {
   assert.deepEqual(presetNames().sort(), ['acereason', 'demo']);
   const demo = preset('demo');
-  const math = demo.stages.filter((s) => s.domain === 'math');
-  assert.ok(math.length >= 2);
-  for (let i = 1; i < math.length; i++) assert.ok(math[i].maxResponseLength > math[i - 1].maxResponseLength);
-  assert.equal(demo.stages[demo.stages.length - 1].domain, 'code');
+  const firstCode = demo.stages.findIndex((s) => s.domain === 'code');
+  const firstMath = demo.stages.slice(0, firstCode);
+  assert.ok(firstCode >= 2 && firstMath.every((s) => s.domain === 'math'), 'math-only RL first, over at least two stages');
+  for (let i = 1; i < firstMath.length; i++) assert.ok(firstMath[i].maxResponseLength > firstMath[i - 1].maxResponseLength);
+  // As the paper's recipe: code RL after math RL, and a short math stage at the end.
+  assert.equal(demo.stages[demo.stages.length - 1].domain, 'math');
+  assert.ok(demo.stages.slice(firstCode, -1).every((s) => s.domain === 'code'));
   const ace = preset('acereason');
   assert.deepEqual(ace.stages.map((s) => s.maxResponseLength), [8192, 16384, 24576, 24576, 32768, 32768]);
   assert.equal(ace.stages[2].dropSolvedAbove, 0.375); // 6/16

@@ -68,3 +68,10 @@ describe('RunSummaries', () => {
     assert.ok(Math.abs(again.best!.value - 0.9) < 1e-12);
   });
 });
+
+test('listRunIds leaves out seed-group and ablation report folders (group.json) and temp folders', () => {
+  const runsDir = fs.mkdtempSync(path.join(tmp, 'list-'));
+  for (const d of ['20261201-a', '20261201-b', 'demo-seeds-0-1-2', 'x.tmp-123']) fs.mkdirSync(path.join(runsDir, d));
+  fs.writeFileSync(path.join(runsDir, 'demo-seeds-0-1-2', 'group.json'), '{}');
+  assert.deepEqual(listRunIds(runsDir), ['20261201-b', '20261201-a']);
+});
