@@ -5,6 +5,7 @@
 import { describePlan } from '../../core/rl/schedule';
 import type { Recipe } from '../../core/rl/recipe';
 import { escapeHtml, escapeMarkdownCell } from '../report/escape';
+import { reportHead } from '../report/page';
 import { lineChart } from '../report/svg';
 import { barChart } from './barChart';
 import type { Domain, EvalRow, RunSummary } from './runSummary';
@@ -102,16 +103,7 @@ export function buildAblationReport(variants: readonly VariantRuns[], skipped: r
     title: 'Held-out pass@1 at the end, mean ± sd over seeds', yLabel: 'percent', yMax: 100, series: domains.map((d, i) => ({ name: `${d} pass@1`, color: COLORS[i] })),
   });
   const wall = (v: VariantRuns) => meanSd(v.runs.map((r) => r.wallSeconds / 60));
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(o.title)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 12px}
-h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-.chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
-svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap}
-</style></head><body>
+  const html = `${reportHead(o.title, `pre{background:#f6f6f6;padding:6px;white-space:pre-wrap}`)}
 <h1>${escapeHtml(o.title)}</h1>
 <p>Held-out evaluation at the end of each variant, mean ± sd over seeds ${escapeHtml(o.seeds.join(', '))} (%). Every variant has the default's rollout budget and starts from the default's post-SFT checkpoint of the same seed.</p>
 <table><tr>${[...head, 'wall time / run'].map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${scores.map((s, i) => `<tr>${[...rows[i], `${wall(s.v).mean.toFixed(1)} min`].map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</table>

@@ -3,6 +3,7 @@
 // the numbers, a chart of the same, and each seed's row for anyone who distrusts averages.
 import { describePlan } from '../../core/rl/schedule';
 import { escapeHtml, escapeMarkdownCell } from '../report/escape';
+import { reportHead } from '../report/page';
 import { lineChart } from '../report/svg';
 import { barChart } from './barChart';
 import { checkClaims, heldWord, type ClaimCheck } from './claims';
@@ -97,17 +98,8 @@ export function buildSeedsReport(infos: readonly SeedRunInfo[], title: string): 
   const markers = runs[0].plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
   const reward = lineChart(infos.map((i, n) => ({ name: `seed ${i.seed}`, color: COLORS[n % COLORS.length], points: i.summary.reward })), { title: 'Training reward per step (critic/score/mean), each seed', markers, yMin: 0, yMax: 1 });
   const htmlTable = (head: string[], rows: string[][]) => `<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 12px}
-h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-.chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
-svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3} pre{background:#f6f6f6;padding:6px;white-space:pre-wrap}
-.held{color:#1a7f37;font-weight:600} .not{color:#cf222e;font-weight:600} .nc{color:#777}
-</style></head><body>
+  const html = `${reportHead(title, `pre{background:#f6f6f6;padding:6px;white-space:pre-wrap}
+.held{color:#1a7f37;font-weight:600} .not{color:#cf222e;font-weight:600} .nc{color:#777}`)}
 <h1>${escapeHtml(title)}</h1>
 <p>Recipe <b>${escapeHtml(recipe.name)}</b>, seeds ${escapeHtml(seeds)}; wall time per run ${wall.mean.toFixed(1)}${Number.isFinite(wall.sd) ? ` ± ${wall.sd.toFixed(1)}` : ''} min.<br>${escapeHtml(recipe.description)}</p>
 <pre>${escapeHtml(plan.join('\n'))}</pre>

@@ -11,6 +11,7 @@ import type { RunPaths } from '../../core/runs/layout';
 import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
 import { splitMath } from '../../core/runs/mathSegments';
 import { escapeHtml, escapeMarkdownCell } from './escape';
+import { reportHead } from './page';
 import { lineChart, type Series } from './svg';
 
 export interface ReportInfo {
@@ -100,22 +101,12 @@ export function buildReport(metrics: readonly MetricsLine[], samples: readonly S
   });
   const shown = samples.slice(-8);
   const r = info.recipe;
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>AceReason run ${escapeHtml(info.runId)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 12px}
-h1{font-size:20px} h2{font-size:16px;margin-top:28px} table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right} th{background:#f3f3f3} td:first-child,th:first-child{text-align:left}
-.chart{display:inline-block;margin:6px} svg .t{font-size:13px;font-weight:600} svg .a{font-size:10px;fill:#555}
-svg .g{stroke:#eee} svg .m{stroke:#999;stroke-dasharray:4 3}
-pre,.typeset{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-word;margin:4px 0} .ok{color:#1a7f37} .bad{color:#cf222e}
-details.raw summary{cursor:pointer;color:#555;font-size:12px} svg .stage{fill:#8a6d00} math[display=block]{margin:4px 0}
-</style></head><body>
+  const html = `${reportHead(`AceReason run ${info.runId}`, `pre,.typeset{background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-word;margin:4px 0} .ok{color:#1a7f37} .bad{color:#cf222e}
+details.raw summary{cursor:pointer;color:#555;font-size:12px} svg .stage{fill:#8a6d00} math[display=block]{margin:4px 0}`)}
 <h1>AceReason run <code>${escapeHtml(info.runId)}</code></h1>
 <p>Recipe <b>${escapeHtml(r.name)}</b> (phase ${escapeHtml(info.phase)}, seed ${r.seed}) — ${escapeHtml(r.description)}<br>
 Policy: ${info.parameters.toLocaleString('en-US')} parameters (${r.model.source === 'builtin' ? `${r.model.layers} layers, width ${r.model.width}, ${r.model.heads} heads, context ${r.model.contextLength}` : escapeHtml(describeModel(r.model))}); backend ${escapeHtml(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.<br>
-GRPO: on-policy (one update per batch), token-mean loss, no KL, no entropy bonus, advantage (r − mean)/(std + 1e-6) per group.</p>
+GRPO: ${r.grpo.updatesPerBatch === 1 ? 'strictly on-policy (one update per batch)' : `${r.grpo.updatesPerBatch} updates per rollout batch (off-policy)`}, ${escapeHtml(r.grpo.policyLoss)} policy loss, ${escapeHtml(r.grpo.lossAggregation)} aggregation, no KL, no entropy bonus, advantage (r − mean)/(std + 1e-6) per group.</p>
 <h2>Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)</h2>
 <table>${evalHead}${evalRowsHtml}</table>
 ${pass}
