@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { selectBackend } from '../src/trainer/backend';
-import { decoderParams } from '../src/trainer/hf/decoder-params';
-import { loadPretrainedPolicy } from '../src/trainer/hf/pretrained-policy';
-import { readDecoderConfig } from '../src/trainer/hf/model-folder';
+import { decoderParams } from '../src/trainer/hf/decoderParams';
+import { loadPretrainedPolicy } from '../src/trainer/hf/pretrainedPolicy';
+import { readDecoderConfig } from '../src/trainer/hf/modelFolder';
 import { writeSafetensors } from '../src/core/model/safetensorsWriter';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { selectBackend, tf } from '../src/trainer/backend';
 import { createPolicy, type PolicyConfig, type SampleOptions, type TrainSequence } from '../src/trainer/model';
 import type { Policy } from '../src/trainer/model/policy';
-import { ParallelPolicy } from '../src/trainer/parallel/parallel-policy';
+import { ParallelPolicy } from '../src/trainer/parallel/parallelPolicy';
 
 const config: PolicyConfig = { vocabSize: 80, contextLength: 128, layers: 4, heads: 4, width: 128, mlpRatio: 4, seed: 1 };
 const BATCH = 16;

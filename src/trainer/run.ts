@@ -22,7 +22,7 @@ import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
 import { changeMetrics, heldOutChanges, latestEvaluation } from './eval/heldOutChange';
 import { CharTokenizer, createPolicy, loadPolicy, type Policy, type TransformerPolicy } from './model/index';
-import { ParallelPolicy } from './parallel/parallel-policy';
+import { ParallelPolicy } from './parallel/parallelPolicy';
 import { writeReports } from './report/report';
 import { Rewards } from './rewards';
 import { latestCheckpoint, TOKENIZER_FILE, writeCheckpoint, type TrainerState } from './rl/checkpoint';

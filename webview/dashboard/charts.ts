@@ -12,6 +12,7 @@ import type { MetricsTable } from '../../src/core/runs/metricsTable';
 import { emaSmooth } from '../../src/core/runs/smoothing';
 import { layoutStageLabels } from '../../src/core/runs/stageLabels';
 import type { StageMark } from '../../src/core/runs/stages';
+import { heldOutDrops, renderHeldOutNotes } from './heldOutNotes';
 import { buildPlotData, type RunSeries } from './plotData';
 
 export interface ShownRun {
@@ -103,6 +104,8 @@ class ChartView {
   readonly el: HTMLElement;
   private readonly plotEl: HTMLElement;
   private readonly emptyEl: HTMLElement;
+  /** Held-out chart only: a note per held-out set that fell by more than 2 points during a stage. */
+  private readonly notesEl: HTMLElement | undefined;
   private plot: uPlot | undefined;
   private signature = '';
   private stageMarks: readonly StageMark[] = [];
@@ -118,6 +121,13 @@ class ChartView {
     this.emptyEl = document.createElement('div');
     this.emptyEl.className = 'empty';
     this.el.append(title, this.plotEl, this.emptyEl);
+    if (spec.id === 'heldout') {
+      this.notesEl = document.createElement('div');
+      this.notesEl.className = 'held-out-notes';
+      this.notesEl.setAttribute('role', 'note');
+      this.notesEl.hidden = true;
+      this.el.append(this.notesEl);
+    }
     parent.append(this.el);
   }
 
@@ -256,6 +266,9 @@ class ChartView {
     const empty = this.spec.table === 'sft' ? 'No SFT warm-up logged for this run' : 'No data yet';
     this.emptyEl.textContent = crashed ? `${empty.replace(' yet', '')} — the run crashed (see above)` : empty;
     const extent = dataExtent(runs.map((r) => this.tableOf(r)));
+    // The primary run's drops only: in compare mode, notes for every run would read as one story.
+    const primary = runs.find((r) => r.role === 'primary');
+    if (this.notesEl) renderHeldOutNotes(this.notesEl, primary ? heldOutDrops(primary.table, primary.stages) : []);
     const layout = this.layout(runs, smoothing);
     const width = Math.max(200, Math.floor(this.el.clientWidth || 400) - 14);
     const hasData = layout.series.length > 1 && extent !== null;

@@ -23,6 +23,7 @@ interface RunState {
 }
 
 const DEFAULT_SMOOTHING = 0.6;
+/** Charted keys, plus the per-stage held-out changes the note under the held-out chart reads. */
 const vscode = acquireVsCodeApi();
 const runs = new Map<string, RunState>();
 let order: string[] = [];

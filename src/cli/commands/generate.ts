@@ -2,8 +2,8 @@
 // model folder, greedy (temperature 0) or sampled, streamed to the terminal or as JSON lines.
 import { UserError } from '../../core/util/userError';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
-import { loadPretrainedModel, type PretrainedModel } from '../../trainer/hf/pretrained-model';
-import { promptRequest, readJsonObjects, type PromptRequest } from '../../trainer/hf/request-lines';
+import { loadPretrainedModel, type PretrainedModel } from '../../trainer/hf/pretrainedModel';
+import { promptRequest, readJsonObjects, type PromptRequest } from '../../trainer/hf/requestLines';
 import { CliError, parseArgs, type CliCommand } from '../command';
 
 const USAGE = `Usage: acereason generate --model DIR (--prompt TEXT | --input FILE.jsonl) [options]

@@ -3,8 +3,8 @@
 // numerics against any other implementation.
 import { UserError } from '../../core/util/userError';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
-import { loadPretrainedModel } from '../../trainer/hf/pretrained-model';
-import { readJsonObjects, tokenIds } from '../../trainer/hf/request-lines';
+import { loadPretrainedModel } from '../../trainer/hf/pretrainedModel';
+import { readJsonObjects, tokenIds } from '../../trainer/hf/requestLines';
 import { CliError, parseArgs, type CliCommand } from '../command';
 
 export const command: CliCommand = {

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { distPath } from '../util/paths';
 import { DatasetError, type RowProblem } from './errors';
 import { parseJsonText } from './jsonText';
-import type { ParquetWorkerMessage } from './parquet-rows.worker';
+import type { ParquetWorkerMessage } from './parquetRows.worker';
 
 export interface RawRow {
   file: string;
@@ -179,14 +179,14 @@ function groupBudgetMs(bytes: number): number {
 }
 
 function startParquetWorker(file: string): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(distPath('workers', 'parquet-rows.js'), { workerData: { file } });
+  if (!__filename.endsWith('.ts')) return new Worker(distPath('workers', 'parquetRows.js'), { workerData: { file } });
   // Under tsx (tests): the TypeScript worker through tsx's require hook (workers do not inherit the loader).
-  const source = path.join(__dirname, 'parquet-rows.worker.ts');
+  const source = path.join(__dirname, 'parquetRows.worker.ts');
   const tsxRegister = 'tsx/cjs'; // a variable: the bundles never resolve it (only sources run under tsx)
   return new Worker(`require(${JSON.stringify(require.resolve(tsxRegister))}); require(${JSON.stringify(source)});`, { eval: true, workerData: { file } });
 }
 
-/** Rows of a Parquet file, decoded in a worker (parquet-rows.worker.ts) that is stopped if a group takes too long. */
+/** Rows of a Parquet file, decoded in a worker (parquetRows.worker.ts) that is stopped if a group takes too long. */
 async function* readParquet(file: string): AsyncGenerator<RawRowResult> {
   const head = readHead(file, 4);
   if (!head.equals(PARQUET_MAGIC)) {

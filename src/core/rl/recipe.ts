@@ -14,6 +14,9 @@ const probability = z.number().min(0).max(1);
 const contextLength = positiveInt.max(1_000_000);
 
 /** Today's tiny character-level model, trained from scratch. A model without `source` is this one. */
+/** The verification rewards (the recipe's): what a recipe uses unless it names others, and all verl's compute_score.py computes. */
+export const DEFAULT_REWARDS = { math: 'math-verify', code: 'code-tests' } as const;
+
 export const BuiltinModelSpec = z.object({
   source: z.literal('builtin').default('builtin'),
   layers: positiveInt.max(64),
@@ -155,8 +158,8 @@ export const RecipeSpec = z.object({
   }).strict(),
   /** The reward registered under each name scores that domain (the trainer's rl/rewards/index.ts). */
   rewards: z.object({
-    math: z.string().min(1).max(100).default('math-verify'),
-    code: z.string().min(1).max(100).default('code-tests'),
+    math: z.string().min(1).max(100).default(DEFAULT_REWARDS.math),
+    code: z.string().min(1).max(100).default(DEFAULT_REWARDS.code),
   }).strict().prefault({}),
   eval: EvalSpec,
   stages: z.array(StageSpec).min(1),
@@ -208,7 +211,7 @@ export function loadRecipeFile(file: string): Recipe {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, '')); // a BOM (Windows editors) is not content
   } catch (e) {
     throw new RecipeError(`recipe file ${file} is not valid JSON: ${(e as Error).message}`);
   }

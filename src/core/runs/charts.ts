@@ -63,9 +63,15 @@ export const CHARTS: readonly ChartSpec[] = [
 
 const FIXED_KEYS = new Set<string>(CHARTS.flatMap((c) => c.series.map((s) => s.key)));
 
-/** True for a metric some chart draws; other keys are not kept, so 100k steps stay small. */
+/** A held-out set that falls by more than this (pass@1 as a fraction: 2 points) during a stage is commented on. */
+export const HELD_OUT_DROP_THRESHOLD = 0.02;
+
+/** `val-aux/<source>/pass@1_change`: what the stage just finished did to a held-out set (the note under the held-out chart). */
+export const HELD_OUT_CHANGE_PATTERN = /^val-aux\/(.+)\/pass@1_change$/;
+
+/** True for a metric the dashboard shows (a chart's series or the held-out note); other keys are not kept, so 100k steps stay small. */
 export function isChartedMetric(key: string): boolean {
-  return FIXED_KEYS.has(key) || VAL_CORE_PATTERN.test(key);
+  return FIXED_KEYS.has(key) || VAL_CORE_PATTERN.test(key) || HELD_OUT_CHANGE_PATTERN.test(key);
 }
 
 /** Label of a held-out series: "aime24 (avg@16)". */

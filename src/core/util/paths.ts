@@ -22,7 +22,7 @@ export function packageRoot(): string {
   }
 }
 
-/** Path of a built asset under dist/, e.g. distPath('workers', 'math-verify.js'). */
+/** Path of a built asset under dist/, e.g. distPath('workers', 'mathVerify.js'). */
 export function distPath(...parts: string[]): string {
   return path.join(packageRoot(), 'dist', ...parts);
 }

@@ -4,11 +4,8 @@
 // token-mean loss, no KL anywhere, entropy_coeff=0 set explicitly (verl once defaulted to 0.001).
 // Every override is checked against verl's schema; an unknown key is an error, not a warning.
 import path from 'node:path';
-import type { Recipe, StageSpec } from '../rl/recipe';
+import { DEFAULT_REWARDS, type Recipe, type StageSpec } from '../rl/recipe';
 import { checkOverrides, formatOverride, loadVerlSchema, type Override, type VerlSchema } from './schema';
-
-/** The verification rewards: the only ones compute_score.py (served by `acereason serve`) computes. */
-const DEFAULT_REWARDS = { math: 'math-verify', code: 'code-tests' } as const;
 
 export type LaunchMode = 'local' | 'ray-job' | 'slurm';
 export const LAUNCH_MODES: LaunchMode[] = ['local', 'ray-job', 'slurm'];

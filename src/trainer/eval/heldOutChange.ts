@@ -3,9 +3,9 @@
 // by more than the threshold (the paper's claim is that code RL costs math little or nothing; a run
 // where it does not hold should say so where the researcher looks: events, metrics, report).
 import type { MetricsLine } from '../../core/protocol/metrics';
+import { HELD_OUT_DROP_THRESHOLD } from '../../core/runs/charts';
 
-/** A fall of more than this (pass@1 as a fraction, 0.02 = 2 points) is commented on. */
-export const HELD_OUT_DROP_THRESHOLD = 0.02;
+export { HELD_OUT_DROP_THRESHOLD };
 
 const VAL_CORE = /^val-core\/(.+)\/acc\/mean@\d+$/;
 

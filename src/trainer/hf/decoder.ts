@@ -14,10 +14,10 @@
 // xᵀ is packed, per call. The backward pass multiplies by a transient copy of W for the same reason.
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
-import type { CausalLM, LayerCache } from '../model/causal-lm';
+import type { CausalLM, LayerCache } from '../model/causalLm';
 import { modelOps, type ModelOps } from '../model/ops';
-import type { DecoderConfig } from './decoder-config';
-import { decoderParams } from './decoder-params';
+import type { DecoderConfig } from './decoderConfig';
+import { decoderParams } from './decoderParams';
 import { inverseFrequencies, ropeTables } from './rope';
 
 type Tensor = TF.Tensor;

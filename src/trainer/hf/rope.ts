@@ -1,7 +1,7 @@
 // Rotary position embeddings as transformers computes them: inv_freq[i] = 1 / theta^(2i/d), optionally
 // rescaled by Llama 3's rope_scaling, and cos/sin tables of (position · inv_freq) repeated over both
 // halves of the head ("rotate half" convention).
-import type { DecoderConfig } from './decoder-config';
+import type { DecoderConfig } from './decoderConfig';
 
 export function inverseFrequencies(c: DecoderConfig): Float64Array {
   const d = c.headDim;

@@ -2,10 +2,10 @@
 import { currentBackend, resolvePreference, selectBackend } from '../backend';
 import { loadCheckpoint } from './checkpoint';
 import type { PolicyConfig } from './policy';
-import { TransformerPolicy, type TransformerPolicyOptions } from './transformer-policy';
+import { TransformerPolicy, type TransformerPolicyOptions } from './transformerPolicy';
 
 export type { Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence, GradientResult } from './policy';
-export { TransformerPolicy, type TransformerPolicyOptions } from './transformer-policy';
+export { TransformerPolicy, type TransformerPolicyOptions } from './transformerPolicy';
 export { CharTokenizer, DEFAULT_ATOMS, type TokenizerJson } from './tokenizer';
 export { SeededRng, type RngState } from './rng';
 export { loadCheckpoint, readCheckpoint, isCheckpoint, type LoadedCheckpoint } from './checkpoint';

@@ -1,10 +1,10 @@
-// The networks a Policy can run, from their JSON spec (see network-spec.ts).
-import { decoderNetwork } from '../hf/decoder-network';
-import type { Network, NetworkSpec } from './network-spec';
+// The networks a Policy can run, from their JSON spec (see networkSpec.ts).
+import { decoderNetwork } from '../hf/decoderNetwork';
+import type { Network, NetworkSpec } from './networkSpec';
 import type { PolicyConfig } from './policy';
 import { initialWeights, parameterSpecs, Transformer, validateConfig } from './transformer';
 
-export type { Network, NetworkSpec } from './network-spec';
+export type { Network, NetworkSpec } from './networkSpec';
 
 export function gptNetwork(config: PolicyConfig): Network {
   validateConfig(config);

@@ -6,7 +6,7 @@
 // trainer position) stored in the same atomically published folder; read it back with
 // loadCheckpoint(dir, create).extra or readCheckpoint(dir).extra from ./index. Backward compatible.
 // Two cores: `await ParallelPolicy.create(await createPolicy(config), { log })` from
-// ../parallel/parallel-policy is a Policy too (half the prompts / tokens run in a worker thread).
+// ../parallel/parallelPolicy is a Policy too (half the prompts / tokens run in a worker thread).
 
 export interface PolicyConfig {
   vocabSize: number;

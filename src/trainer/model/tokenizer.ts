@@ -8,7 +8,7 @@
 // no caller needs to know they exist. The special tokens are never produced from text: a literal
 // "<eos>" in a prompt is five characters.
 import { z } from 'zod';
-import type { TextTokenizer } from './text-tokenizer';
+import type { TextTokenizer } from './textTokenizer';
 
 export const PAD = '<pad>';
 export const BOS = '<bos>';

@@ -5,7 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { PolicyConfig } from './policy';
-import { disposeCache, type CausalLM, type LayerCache } from './causal-lm';
+import { disposeCache, type CausalLM, type LayerCache } from './causalLm';
 import { modelOps, type ModelOps } from './ops';
 import { SeededRng } from './rng';
 

@@ -10,6 +10,7 @@ import type { PlannedStage } from '../../core/rl/schedule';
 import type { RunPaths } from '../../core/runs/layout';
 import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
 import { splitMath } from '../../core/runs/mathSegments';
+import { heldOutChanges, passAt1BySource, type HeldOutChange } from '../eval/heldOutChange';
 import { escapeHtml, escapeMarkdownCell } from './escape';
 import { reportHead } from './page';
 import { lineChart, type Series } from './svg';
@@ -52,6 +53,66 @@ export function evalPoints(metrics: readonly MetricsLine[], plan: readonly Plann
   return out;
 }
 
+export interface StageHeldOutChange {
+  stage: string;
+  step: number;
+  changes: HeldOutChange[];
+}
+
+/**
+ * What each stage did to every held-out set, from the evaluations in the metrics lines: the one
+ * logged at a stage's last step against the evaluation before it (the same rule as the trainer's
+ * `pass@1_change` metric and WARN event, so report, events and dashboard agree).
+ */
+export function stageHeldOutChanges(metrics: readonly MetricsLine[], plan: readonly PlannedStage[]): StageHeldOutChange[] {
+  const out: StageHeldOutChange[] = [];
+  let previous: Record<string, number> | undefined;
+  for (const line of metrics) {
+    const now = passAt1BySource(line.data);
+    if (Object.keys(now).length === 0) continue;
+    const stage = plan.find((p) => p.lastStep === line.step);
+    if (stage && previous) out.push({ stage: stage.spec.name, step: line.step, changes: heldOutChanges(previous, now, stage.spec.name) });
+    previous = now;
+  }
+  return out;
+}
+
+/** A change in points with its sign: "+1.0", "−12.1". */
+function signedPoints(delta: number): string {
+  const p = (100 * delta).toFixed(1);
+  return delta < 0 && p !== '-0.0' ? `−${p.slice(1)}` : `+${p.replace('-', '')}`;
+}
+
+function heldOutChangeHtml(stages: readonly StageHeldOutChange[]): string {
+  if (stages.length === 0) return '<p>No stage has a held-out evaluation both before and after it.</p>';
+  const sources = [...new Set(stages.flatMap((s) => s.changes.map((c) => c.source)))].sort();
+  const rows = stages.map((s) => `<tr><td>${escapeHtml(s.stage)}</td><td>${s.step}</td>${sources.map((src) => {
+    const c = s.changes.find((x) => x.source === src);
+    return `<td${c?.comment ? ' class="bad"' : ''}>${c ? signedPoints(c.delta) : '–'}</td>`;
+  }).join('')}</tr>`).join('');
+  const drops = stages.flatMap((s) => s.changes.filter((c) => c.comment).map((c) => c.comment!));
+  const comments = drops.length
+    ? `<ul class="held-out-drops">${drops.map((d) => `<li class="bad"><b>Drop:</b> ${escapeHtml(d)}</li>`).join('')}</ul>`
+    : '<p class="held-out-drops">No held-out set fell by more than 2 points during any stage.</p>';
+  return `<table><tr><th>stage</th><th>step</th>${sources.map((s) => `<th>${escapeHtml(s)} pass@1 change</th>`).join('')}</tr>${rows}</table>\n${comments}`;
+}
+
+function heldOutChangeMd(stages: readonly StageHeldOutChange[]): string[] {
+  if (stages.length === 0) return ['No stage has a held-out evaluation both before and after it.'];
+  const sources = [...new Set(stages.flatMap((s) => s.changes.map((c) => c.source)))].sort();
+  const drops = stages.flatMap((s) => s.changes.filter((c) => c.comment).map((c) => c.comment!));
+  return [
+    `| stage | step | ${sources.map((s) => `${escapeMarkdownCell(s)} pass@1 change`).join(' | ')} |`,
+    `|---|---|${sources.map(() => '---|').join('')}`,
+    ...stages.map((s) => `| ${escapeMarkdownCell(s.stage)} | ${s.step} | ${sources.map((src) => {
+      const c = s.changes.find((x) => x.source === src);
+      return c ? signedPoints(c.delta) : '–';
+    }).join(' | ')} |`),
+    '',
+    ...(drops.length ? drops.map((d) => `> **Drop:** ${escapeMarkdownCell(d)}`) : ['No held-out set fell by more than 2 points during any stage.']),
+  ];
+}
+
 /**
  * Text with its LaTeX typeset as MathML (KaTeX's `mathml` output: browsers draw it natively, so the
  * report stays one file with no fonts, scripts or stylesheets to ship); text is escaped, a formula
@@ -79,6 +140,7 @@ function trainSeries(metrics: readonly MetricsLine[], key: string): { x: number;
 
 export function buildReport(metrics: readonly MetricsLine[], samples: readonly SampleRecord[], info: ReportInfo): { html: string; md: string } {
   const evals = evalPoints(metrics, info.plan);
+  const stageChanges = stageHeldOutChanges(metrics, info.plan);
   const sources = [...new Set(evals.flatMap((e) => Object.keys(e.bySource)))].sort();
   const markers = info.plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
   const reward = lineChart([{ name: 'critic/score/mean', color: COLORS[0], points: trainSeries(metrics, 'critic/score/mean') }], { title: 'Training reward (mean over rollouts)', yLabel: 'mean reward', markers, yMin: 0, yMax: 1 });
@@ -110,6 +172,8 @@ GRPO: ${r.grpo.updatesPerBatch === 1 ? 'strictly on-policy (one update per batch
 <h2>Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)</h2>
 <table>${evalHead}${evalRowsHtml}</table>
 ${pass}
+<h2>Held-out changes after each stage (pass@1, points)</h2>
+${heldOutChangeHtml(stageChanges)}
 <h2>Training</h2>
 ${reward}${length}${zeroStd}
 <h2>Stages</h2>
@@ -130,6 +194,10 @@ ${shown.map((s) => `<div><b>${escapeHtml(s.stage)}</b> step ${s.step} · <code>$
     `| when | step | ${sources.map((s) => `${escapeMarkdownCell(s)} pass@1 | ${escapeMarkdownCell(s)} pass@${kOf(s)}`).join(' | ')} |`,
     `|---|---|${sources.map(() => '---|---|').join('')}`,
     ...evals.map((e) => `| ${escapeMarkdownCell(e.label)} | ${e.step} | ${sources.map((s) => `${pct(e.bySource[s]?.pass1)} | ${pct(e.bySource[s]?.passK)}`).join(' | ')} |`),
+    '',
+    '## Held-out changes after each stage (pass@1, points)',
+    '',
+    ...heldOutChangeMd(stageChanges),
     '',
     '## Stages',
     '',

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CharTokenizer } from '../../../src/trainer/model/tokenizer';
-import { HfTokenizer } from '../../../src/trainer/hf/hf-tokenizer';
-import type { TextTokenizer } from '../../../src/trainer/model/text-tokenizer';
+import { HfTokenizer } from '../../../src/trainer/hf/hfTokenizer';
+import type { TextTokenizer } from '../../../src/trainer/model/textTokenizer';
 
 test('CharTokenizer as tokenizer.json: Hugging Face tokenizers encodes and decodes it identically', () => {
   const corpus = ['What is 12 + 30?\n<think>\n12 + 30 = 42\n</think>\n\\boxed{42}', '```python\nprint("héllo 🤖")\n```', 'tabs\tand  spaces'];

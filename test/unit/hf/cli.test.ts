@@ -11,7 +11,7 @@ import type { CliCommand, CliIO } from '../../../src/cli/command';
 import { command as evalCommand } from '../../../src/cli/commands/eval';
 import { command as generate } from '../../../src/cli/commands/generate';
 import { command as logprobs } from '../../../src/cli/commands/logprobs';
-import { HfTokenizer } from '../../../src/trainer/hf/hf-tokenizer';
+import { HfTokenizer } from '../../../src/trainer/hf/hfTokenizer';
 import { referenceScores, tinyConfig, torchPython, writeCheckpoint } from './torchReference';
 
 let dir: string;

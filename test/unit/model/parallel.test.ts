@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from '../../../src/trainer/backend';
 import { createPolicy, type PolicyConfig, type TrainSequence } from '../../../src/trainer/model';
 import { distPath } from '../../../src/core/util/paths';
-import { ParallelPolicy } from '../../../src/trainer/parallel/parallel-policy';
+import { ParallelPolicy } from '../../../src/trainer/parallel/parallelPolicy';
 
 const config: PolicyConfig = { vocabSize: 24, contextLength: 40, layers: 2, heads: 2, width: 32, mlpRatio: 4, seed: 11 };
 const batch: TrainSequence[] = [9, 30, 14, 22, 6, 17].map((n, i) => ({
@@ -116,8 +116,8 @@ test('falls back to one process, with a note, when the worker cannot start', asy
   }
 });
 
-test('the built replica bundle (dist/workers/policy-replica.js) starts and computes the same gradients', async (t) => {
-  const bundle = distPath('workers', 'policy-replica.js');
+test('the built replica bundle (dist/workers/policyReplica.js) starts and computes the same gradients', async (t) => {
+  const bundle = distPath('workers', 'policyReplica.js');
   if (!fs.existsSync(bundle)) {
     t.skip('not built: run `npm run build` (npm run test:unit builds first)');
     return;

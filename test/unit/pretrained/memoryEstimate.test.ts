@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DecoderConfig } from '../../../src/trainer/hf/decoder-config';
+import type { DecoderConfig } from '../../../src/trainer/hf/decoderConfig';
 import { estimateRunMemory, describeEstimate, loraParameterCount, parameterCount, PROJECTIONS, type ModelShape } from '../../../src/core/model/memoryEstimate';
 
 // The trainer's loaded config.json (DecoderConfig) is a ModelShape as it is: this fails to type-check if the names drift apart.

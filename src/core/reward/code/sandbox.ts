@@ -229,7 +229,9 @@ export class CodeSandbox {
       ran.push(outcome);
       if (stop && outcome.status !== 'AC') break;
     }
-    const passedCount = outcomes.filter((o) => o?.status === 'AC').length;
+    // With stop-on-first-failure, a later test that happened to finish first still counts as not
+    // passed: the fraction must not depend on which worker was faster.
+    const passedCount = (stop ? ran : outcomes).filter((o) => o?.status === 'AC').length;
     const passed = passedCount === req.tests.length;
     const partial = passedCount / req.tests.length;
     return { passed, reward: this.opts.partialCredit ? partial : (passed ? 1 : 0), partial, tests: ran };

@@ -58,9 +58,9 @@ function failed(state: MathVerdictState, reason: string): MathVerdict {
 /** The built worker bundle; or, when running from sources under tsx (tests, benchmarks), the
  *  TypeScript worker loaded through tsx's require hook (worker threads do not inherit tsx's loader). */
 function startWorker(): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(distPath('workers', 'math-verify.js'));
+  if (!__filename.endsWith('.ts')) return new Worker(distPath('workers', 'mathVerify.js'));
   const tsxRegister = 'tsx/cjs';
-  const source = path.join(__dirname, 'math-verify.worker.ts');
+  const source = path.join(__dirname, 'mathVerify.worker.ts');
   const boot = `require(${JSON.stringify(require.resolve(tsxRegister))}); require(${JSON.stringify(source)});`;
   return new Worker(boot, { eval: true });
 }

@@ -1,5 +1,5 @@
 // What a registered architecture provides: its config.json read into the shared DecoderConfig.
-import type { ConfigFields, DecoderConfig } from '../decoder-config';
+import type { ConfigFields, DecoderConfig } from '../decoderConfig';
 
 export interface Family {
   /** The name in config.json's `architectures`, e.g. 'Qwen2ForCausalLM'. */

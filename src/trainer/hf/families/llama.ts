@@ -1,6 +1,6 @@
 // LlamaForCausalLM (transformers' modeling_llama): RMSNorm, RoPE (default or Llama 3 scaling),
 // grouped-query attention, SwiGLU; `attention_bias` adds biases to q/k/v/o.
-import { llamaLikeConfig } from '../decoder-config';
+import { llamaLikeConfig } from '../decoderConfig';
 import type { Family } from './family';
 
 export const llama: Family = {

@@ -1,7 +1,7 @@
 // MistralForCausalLM: the Llama network plus an optional sliding attention window. Only checkpoints
 // whose window never applies (null, or at least max_position_embeddings) are accepted, because
 // within that the attention is exactly Llama's.
-import { llamaLikeConfig } from '../decoder-config';
+import { llamaLikeConfig } from '../decoderConfig';
 import type { Family } from './family';
 
 export const mistral: Family = {

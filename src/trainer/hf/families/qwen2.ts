@@ -1,6 +1,6 @@
 // Qwen2ForCausalLM (Qwen2, Qwen2.5, DeepSeek-R1-Distill-Qwen): Llama with biases on q/k/v (always,
 // no config flag) and none on o. Its sliding window is off unless use_sliding_window is set.
-import { llamaLikeConfig } from '../decoder-config';
+import { llamaLikeConfig } from '../decoderConfig';
 import type { Family } from './family';
 
 export const qwen2: Family = {

@@ -1,6 +1,6 @@
 // Qwen3ForCausalLM: Llama with an RMSNorm over head_dim on each query and key head (q_norm, k_norm)
 // before RoPE, and an explicit head_dim (which may differ from hidden_size / heads).
-import { llamaLikeConfig } from '../decoder-config';
+import { llamaLikeConfig } from '../decoderConfig';
 import type { Family } from './family';
 
 export const qwen3: Family = {

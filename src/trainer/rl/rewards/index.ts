@@ -10,4 +10,4 @@ export const REWARDS: Readonly<Record<string, RegisteredReward>> = {
   'code-tests': codeTestsReward,
 };
 
-export const DEFAULT_REWARDS = { math: 'math-verify', code: 'code-tests' } as const;
+export { DEFAULT_REWARDS } from '../../../core/rl/recipe';

@@ -7,9 +7,9 @@ import { saveCheckpoint } from './checkpoint';
 import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence } from './policy';
 import { SeededRng } from './rng';
 import { argmaxOf, entropyOf, sampleTopP } from './sampler';
-import { disposeCache, type CausalLM, type LayerCache } from './causal-lm';
+import { disposeCache, type CausalLM, type LayerCache } from './causalLm';
 import { networkOf, type Network, type NetworkSpec } from './network';
-import { tokenLogProbs } from './token-logprobs';
+import { tokenLogProbs } from './tokenLogprobs';
 import type { ParamSpec } from './transformer';
 import type { ModelOps } from './ops';
 

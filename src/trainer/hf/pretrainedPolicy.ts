@@ -1,9 +1,9 @@
 // A Policy over a Hugging Face model folder: the folder's decoder family, its weights streamed into
 // the policy's variables one tensor at a time (fp32 in memory whatever the dtype on disk).
 import { currentBackend, resolvePreference, selectBackend } from '../backend';
-import { TransformerPolicy, type TransformerPolicyOptions } from '../model/transformer-policy';
-import { decoderNetwork } from './decoder-network';
-import { ModelFolder } from './model-folder';
+import { TransformerPolicy, type TransformerPolicyOptions } from '../model/transformerPolicy';
+import { decoderNetwork } from './decoderNetwork';
+import { ModelFolder } from './modelFolder';
 
 export interface PretrainedPolicyOptions extends Omit<TransformerPolicyOptions, 'network'> {
   /** Cap on prompt + response length (default: the model's max_position_embeddings). */

@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { currentBackend } from '../backend';
 import { distPath } from '../../core/util/paths';
 import type { GradientResult, Policy, PolicyConfig, SampleResult, TrainSequence } from '../model/policy';
-import type { StreamedSampleOptions, TransformerPolicy } from '../model/transformer-policy';
-import type { ReplicaRequest, ReplicaResponse, ReplicaResult } from './replica-protocol';
+import type { StreamedSampleOptions, TransformerPolicy } from '../model/transformerPolicy';
+import type { ReplicaRequest, ReplicaResponse, ReplicaResult } from './replicaProtocol';
 
 export interface ParallelPolicyOptions {
   /** Where notes go (worker started, fell back to one process and why). */
@@ -257,12 +257,12 @@ function balancedSplit(batch: TrainSequence[]): number {
 function spawnReplica(script?: string): Worker {
   if (script) return new Worker(script);
   if (__filename.endsWith('.ts')) {
-    const source = path.join(__dirname, 'policy-replica.worker.ts');
+    const source = path.join(__dirname, 'policyReplica.worker.ts');
     // Worker threads do not inherit tsx's loader hooks; register its CommonJS hook first.
     // createRequire: a resolve esbuild does not try to follow (this branch never runs from a bundle).
     const tsxHook = createRequire(__filename).resolve('tsx/cjs');
     const bootstrap = `require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(source)});`;
     return new Worker(bootstrap, { eval: true });
   }
-  return new Worker(distPath('workers', 'policy-replica.js'));
+  return new Worker(distPath('workers', 'policyReplica.js'));
 }

@@ -1,5 +1,5 @@
 // What the trainer needs from a tokenizer, whichever it is: the built-in character tokenizer
-// (./tokenizer.ts) or a Hugging Face tokenizer.json (../hf/hf-tokenizer.ts).
+// (./tokenizer.ts) or a Hugging Face tokenizer.json (../hf/hfTokenizer.ts).
 export interface TextTokenizer {
   readonly vocabSize: number;
   /** Text → ids, without adding any special token (<bos> etc.): callers add what their format needs. */

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { verifyMath, verifyMathAnswer } from './verify';
 import type { MathJob, MathJobResult } from './pool';
 
-if (!parentPort) throw new Error('math-verify.worker must run in a worker thread');
+if (!parentPort) throw new Error('mathVerify.worker must run in a worker thread');
 const port = parentPort;
 
 port.on('message', (job: MathJob) => {

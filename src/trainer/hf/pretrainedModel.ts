@@ -3,12 +3,12 @@
 // eos_token_id, the tokenizer's eos token, and the token the chat template closes a turn with).
 import fs from 'node:fs';
 import { UserError } from '../../core/util/userError';
-import type { TransformerPolicy } from '../model/transformer-policy';
-import { ChatTemplate } from './chat-template';
-import type { DecoderConfig } from './decoder-config';
-import { HfTokenizer } from './hf-tokenizer';
-import type { GenerationDefaults } from './model-folder';
-import { loadPretrainedPolicy, type PretrainedPolicyOptions } from './pretrained-policy';
+import type { TransformerPolicy } from '../model/transformerPolicy';
+import { ChatTemplate } from './chatTemplate';
+import type { DecoderConfig } from './decoderConfig';
+import { HfTokenizer } from './hfTokenizer';
+import type { GenerationDefaults } from './modelFolder';
+import { loadPretrainedPolicy, type PretrainedPolicyOptions } from './pretrainedPolicy';
 
 export interface PretrainedModel {
   dir: string;

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { UserError } from '../../core/util/userError';
-import type { HfTokenizer } from './hf-tokenizer';
-import { tokenText, TOKENIZER_CONFIG_FILE } from './hf-tokenizer';
+import type { HfTokenizer } from './hfTokenizer';
+import { tokenText, TOKENIZER_CONFIG_FILE } from './hfTokenizer';
 
 export const CHAT_TEMPLATE_FILE = 'chat_template.jinja';
 

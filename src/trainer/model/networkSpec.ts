@@ -1,8 +1,8 @@
 // Which network a Policy runs: the built-in GPT (transformer.ts) or a Hugging Face decoder family
 // (../hf/). The spec is plain JSON, so a worker-thread replica rebuilds the same network from it.
 import type * as TF from '@tensorflow/tfjs';
-import type { DecoderConfig } from '../hf/decoder-config';
-import type { CausalLM } from './causal-lm';
+import type { DecoderConfig } from '../hf/decoderConfig';
+import type { CausalLM } from './causalLm';
 import type { ModelOps } from './ops';
 import type { PolicyConfig } from './policy';
 import type { ParamSpec } from './transformer';

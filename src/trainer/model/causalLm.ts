@@ -1,4 +1,4 @@
-// The one model interface the Policy (transformer-policy.ts) runs on: the built-in GPT
+// The one model interface the Policy (transformerPolicy.ts) runs on: the built-in GPT
 // (transformer.ts) and the Hugging Face decoder families (../hf/decoder.ts) both implement it, so
 // sampling, scoring, gradients and checkpoints exist once.
 import type * as TF from '@tensorflow/tfjs';

@@ -1,7 +1,7 @@
 // The tensors of a DecoderConfig, in a fixed order, with transformers' names and shapes. They are
 // kept in the file's layout (linear weights [out, in], embedding and head [V, d]): see decoder.ts for
 // why the weights are always the first matmul operand. `transposed` stays for layouts that differ.
-import type { DecoderConfig } from './decoder-config';
+import type { DecoderConfig } from './decoderConfig';
 
 export interface DecoderParam {
   /** transformers' tensor name. */

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/util/userError';
-import { ConfigFields, type DecoderConfig } from './decoder-config';
-import { decoderParams, transpose2d, type DecoderParam } from './decoder-params';
+import { ConfigFields, type DecoderConfig } from './decoderConfig';
+import { decoderParams, transpose2d, type DecoderParam } from './decoderParams';
 import { FAMILIES, familyOf } from './families';
 import { SafetensorsFile } from './safetensors';
 

@@ -2,7 +2,7 @@
 // every problem reported with the file, the line and the field.
 import fs from 'node:fs';
 import { UserError } from '../../core/util/userError';
-import type { ChatMessage } from './chat-template';
+import type { ChatMessage } from './chatTemplate';
 
 export type PromptRequest = { kind: 'text'; text: string } | { kind: 'ids'; ids: number[] } | { kind: 'messages'; messages: ChatMessage[] };
 

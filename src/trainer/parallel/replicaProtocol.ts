@@ -3,7 +3,7 @@
 // Float32Arrays (no copies, no JSON).
 import type { BackendName } from '../../core/protocol/trainer';
 import type { GradientResult, PolicyConfig, SampleResult, TrainSequence } from '../model/policy';
-import type { StreamedSampleOptions, TransformerPolicyOptions } from '../model/transformer-policy';
+import type { StreamedSampleOptions, TransformerPolicyOptions } from '../model/transformerPolicy';
 
 export type ReplicaRequest =
   | { id: number; kind: 'init'; backend: BackendName; config: PolicyConfig; weights: Float32Array[]; options: Omit<TransformerPolicyOptions, 'ops'> }

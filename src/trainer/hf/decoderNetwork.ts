@@ -1,11 +1,11 @@
 // A DecoderConfig as a Network the Policy runs: parameter specs in stored layout, random
 // initial weights (tests, benchmarks), and the CausalLM over the policy's variables.
-import type { Network } from '../model/network-spec';
+import type { Network } from '../model/networkSpec';
 import type { ModelOps } from '../model/ops';
 import { SeededRng } from '../model/rng';
-import type { DecoderConfig } from './decoder-config';
+import type { DecoderConfig } from './decoderConfig';
 import { Decoder } from './decoder';
-import { decoderParams, storedShape } from './decoder-params';
+import { decoderParams, storedShape } from './decoderParams';
 
 export function decoderNetwork(config: DecoderConfig, contextLength = config.maxPositions): Network {
   const params = decoderParams(config);

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { UserError } from '../../core/util/userError';
-import type { TextTokenizer } from '../model/text-tokenizer';
-import { readJsonFile } from './model-folder';
+import type { TextTokenizer } from '../model/textTokenizer';
+import { readJsonFile } from './modelFolder';
 
 export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';

@@ -6,8 +6,8 @@
 // `thinkOpenedByPrompt` says which, so a response can be read as the full reasoning text.
 import type { PromptRecord } from '../../core/dataset/records';
 import { promptText } from '../tasks/prompt';
-import type { ChatMessage, ChatTemplate } from './chat-template';
-import type { HfTokenizer } from './hf-tokenizer';
+import type { ChatMessage, ChatTemplate } from './chatTemplate';
+import type { HfTokenizer } from './hfTokenizer';
 
 export class ChatPromptCodec {
   constructor(

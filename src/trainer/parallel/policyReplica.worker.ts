@@ -3,10 +3,10 @@
 // they change) and computes its share of the samples and gradients.
 import { parentPort } from 'node:worker_threads';
 import { selectBackend } from '../backend';
-import { TransformerPolicy } from '../model/transformer-policy';
-import type { ReplicaRequest, ReplicaResponse, ReplicaResult } from './replica-protocol';
+import { TransformerPolicy } from '../model/transformerPolicy';
+import type { ReplicaRequest, ReplicaResponse, ReplicaResult } from './replicaProtocol';
 
-if (!parentPort) throw new Error('policy-replica.worker must run as a worker thread');
+if (!parentPort) throw new Error('policyReplica.worker must run as a worker thread');
 const port = parentPort;
 let policy: TransformerPolicy | undefined;
 let queue: Promise<void> = Promise.resolve();
