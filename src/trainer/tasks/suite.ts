@@ -36,12 +36,17 @@ function buildSplit<R extends PromptRecord>(domain: string, families: TaskFamily
   const seen = new Set<string>();
   const out: SplitTasks<R> = { train: [], heldOut: [] };
   const maxDraws = 200 * (trainCount + heldOutCount);
-  for (let draw = 0; draw < maxDraws && (out.train.length < trainCount || out.heldOut.length < heldOutCount); draw++) {
+  // The families' problem spaces are finite: once 50,000 draws in a row bring nothing new, they are
+  // exhausted (an impossible size fails in a second instead of after every one of maxDraws draws).
+  const exhaustedAfter = 50_000;
+  let lastNew = 0;
+  for (let draw = 0; draw < maxDraws && draw - lastNew < exhaustedAfter && (out.train.length < trainCount || out.heldOut.length < heldOutCount); draw++) {
     const family = families[draw % families.length];
     const task = family.generate(rng) as BuiltinTask<R>;
     const key = task.record.problem;
     if (seen.has(key)) continue;
     seen.add(key);
+    lastNew = draw;
     const heldOut = isHeldOutProblem(taskSeed, key);
     const bucket = heldOut ? out.heldOut : out.train;
     if (bucket.length >= (heldOut ? heldOutCount : trainCount)) continue;
