@@ -199,7 +199,9 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
       await until('a second reward point', TRAINING_TIMEOUT_MS, async () =>
         Number(await frame.locator('section.chart[data-chart="reward"]').getAttribute('data-rows')) > first || undefined);
       await frame.locator('article.sample').first().waitFor({ state: 'visible', timeout: TRAINING_TIMEOUT_MS });
-      assert.match((await frame.locator('#run-title').textContent()) ?? '', new RegExp(runId));
+      // The header names the run by recipe · phase · model · seed, with its id beside it.
+      assert.match((await frame.locator('#run-title').textContent()) ?? '', / · seed \d+/);
+      assert.match((await frame.locator('#run-detail').textContent()) ?? '', new RegExp(runId));
       assert.equal(await frame.locator('img').count(), 0);
       await studio.page.waitForTimeout(500);
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -237,7 +239,9 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
       await studio.page.reload();
       const frame = await dashboardFrame(studio, 90_000);
       await frame.locator(`section.chart[data-chart="reward"][data-rows="${metricsLines}"]`).waitFor({ state: 'attached', timeout: 60_000 });
-      assert.match((await frame.locator('#run-title').textContent()) ?? '', new RegExp(runId));
+      // The header names the run by recipe · phase · model · seed, with its id beside it.
+      assert.match((await frame.locator('#run-title').textContent()) ?? '', / · seed \d+/);
+      assert.match((await frame.locator('#run-detail').textContent()) ?? '', new RegExp(runId));
       await frame.locator('article.sample').first().waitFor({ state: 'visible', timeout: 30_000 });
       await studio.page.waitForTimeout(500);
       await studio.page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-e2e-reloaded.png') });
