@@ -1,7 +1,7 @@
 // Peak memory of a training run on a pretrained model, before anything is allocated, so a run that
 // cannot fit is refused with what to change. Everything is fp32 (the trainer computes in fp32 even
-// when the checkpoint is BF16). The model is described by config.json's numbers; `ModelShape` uses
-// the field names of the trainer's DecoderConfig, so a loaded config can be passed as it is.
+// when the checkpoint is BF16). The model is described by config.json's numbers; the trainer's
+// DecoderConfig extends `ModelShape`, so a loaded config can be passed as it is.
 //
 // Peak = weights + optimizer state + max(training, rollout) + runtime, where
 //   training = gradients + activations of one micro-batch + one chunk of vocabulary-sized log-prob buffers,
@@ -21,14 +21,13 @@ export interface ModelShape {
   kvHeads: number;
   headDim: number;
   tieWordEmbeddings: boolean;
-  /** Biases on q/k/v (Qwen2). */
+  /** Biases on q/k/v (Qwen2 always; Llama with attention_bias). */
   qkvBias: boolean;
   /** Bias on o_proj (Llama with attention_bias). */
   oBias?: boolean;
   /** Per-head RMSNorm of q and k (Qwen3). */
   qkNorm: boolean;
 }
-
 
 export type Tuning = { kind: 'full' } | { kind: 'lora'; rank: number; targets: readonly Projection[] };
 

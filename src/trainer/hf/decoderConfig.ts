@@ -1,6 +1,8 @@
 // The one network every registered family maps onto (transformers' Llama design and its relatives),
-// as a small typed object. A family file (./families/) turns its config.json into this; the
+// as a small typed object: core's ModelShape (the sizes the memory estimate needs) plus what the
+// network computes with. A family file (./families/) turns its config.json into this; the
 // network (./decoder.ts) and the loader read only this.
+import type { ModelShape } from '../../core/model/memoryEstimate';
 import { UserError } from '../../core/util/userError';
 
 export interface Llama3RopeScaling {
@@ -11,28 +13,16 @@ export interface Llama3RopeScaling {
   originalMaxPositions: number;
 }
 
-export interface DecoderConfig {
+export interface DecoderConfig extends ModelShape {
   /** The `architectures[0]` of config.json. */
   architecture: string;
-  vocabSize: number;
-  hiddenSize: number;
-  intermediateSize: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
   rmsNormEps: number;
   ropeTheta: number;
   ropeScaling: Llama3RopeScaling | null;
   /** max_position_embeddings: the longest sequence the model was built for. */
   maxPositions: number;
-  tieWordEmbeddings: boolean;
-  /** Biases on q/k/v (Qwen2 always; Llama with attention_bias). */
-  qkvBias: boolean;
   /** Bias on o_proj (Llama with attention_bias). */
   oBias: boolean;
-  /** Per-head RMSNorm of q and k before RoPE (Qwen3). */
-  qkNorm: boolean;
   bosTokenId: number | null;
   eosTokenIds: number[];
 }

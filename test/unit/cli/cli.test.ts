@@ -8,26 +8,21 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { EXIT, parseArgs } from '../../../src/cli/command';
 import { describeError, runCli } from '../../../src/cli/main';
 import { commands } from '../../../src/cli/registry';
 import { UserError } from '../../../src/core/util/userError';
 import { FieldError } from '../../../src/core/dataset/errors';
+import { captureIO } from '../../helpers/captureIO';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'acereason-cli-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => { out += c; });
-  stderr.on('data', (c) => { err += c; });
-  const code = await runCli(args, { stdout, stderr, stdin: Readable.from([stdin]), isTTY: false, cwd: tmp });
-  return { code, out, err };
+  const io = captureIO({ cwd: tmp, stdin });
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 function writeJsonl(name: string, rows: unknown[]): string {

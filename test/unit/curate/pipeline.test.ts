@@ -9,7 +9,8 @@ import { recordPassRates, loadPassRates, passRatesFile } from '../../../src/core
 import { appendLabel } from '../../../src/core/labels/store';
 import { labelsFile } from '../../../src/core/runs/layout';
 import { command as curate } from '../../../src/cli/commands/curate';
-import { CliError, type CliIO } from '../../../src/cli/command';
+import { CliError } from '../../../src/cli/command';
+import { captureIO } from '../../helpers/captureIO';
 
 function workspace(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'curate-'));
@@ -94,15 +95,7 @@ test('pass rates: recorded per prompt, latest wins, bad lines reported; the diff
   assert.equal(result.curated.find((r) => r.id === 'hand-kept')?.passRate, 1 / 8);
 });
 
-function fakeIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd, out: () => out, err: () => err };
-}
+const fakeIO = (cwd: string) => captureIO({ cwd });
 
 test('acereason curate: writes the outputs, prints a summary and the skipped lines, no progress bar off a terminal', async () => {
   const dir = workspace();

@@ -5,25 +5,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/main';
 import { loadDataset } from '../../../src/core/dataset/load';
 import { DatasetError } from '../../../src/core/dataset/errors';
 import { jsonDepth, MAX_JSON_DEPTH, parseJsonText } from '../../../src/core/dataset/jsonText';
+import { captureIO } from '../../helpers/captureIO';
 
 function workdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'));
 }
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await runCli(args, { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd });
-  return { code, stdout: out, stderr: err };
+  const io = captureIO({ cwd });
+  const code = await runCli(args, io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 const row = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, problem: `Find the number of divisors of ${id.length * 36} counting one and itself.`, answer: '9', ...extra });

@@ -6,19 +6,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { command as verifyCommand } from '../../../src/cli/commands/verify';
-import { CliError, EXIT, type CliIO } from '../../../src/cli/command';
+import { CliError, EXIT } from '../../../src/cli/command';
+import { captureIO } from '../../helpers/captureIO';
 
-function fakeIO(stdinText = ''): { io: CliIO; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const stdin = new PassThrough();
-  stdin.end(stdinText);
-  return { io: { stdout, stderr, stdin, isTTY: false, cwd: process.cwd() }, out: () => out, err: () => err };
+function fakeIO(stdinText = '') {
+  const io = captureIO({ stdin: stdinText });
+  return { io, out: io.out, err: io.err };
 }
 
 const LINES = [

@@ -6,10 +6,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { verifyMath, verifyMathAnswer } from '../../../src/core/reward/math';
 import { parseMathJob } from '../../../src/core/reward/math/job';
 import { command as verifyCommand } from '../../../src/cli/commands/verify';
+import { captureIO } from '../../helpers/captureIO';
 
 const FILE = path.join(__dirname, 'mathSuite', 'labelled.jsonl');
 const lines = fs.readFileSync(FILE, 'utf8').trim().split('\n');
@@ -44,14 +44,10 @@ describe('labelled math suite', () => {
   });
 
   it('the CLI audit report (--summary) counts states and classes and scores the labels', async () => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '', err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
-    const stdin = new PassThrough();
-    stdin.end(lines.join('\n') + '\n');
-    const code = await verifyCommand.run(['math', '--input', '-', '--workers', '2', '--summary'], { stdout, stderr, stdin, isTTY: false, cwd: process.cwd() });
+    const io = captureIO({ stdin: lines.join('\n') + '\n' });
+    const code = await verifyCommand.run(['math', '--input', '-', '--workers', '2', '--summary'], io);
+    const out = io.out();
+    const err = io.err();
     assert.equal(code, 0);
     const outLines = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(outLines.length, rows.length + 1);

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { CodeSandbox, startSandboxServer, type SandboxServer } from '../../../src/core/reward/code';
 import { runCli } from '../../../src/cli/main';
 import { EXIT } from '../../../src/cli/command';
+import { captureIO } from '../../helpers/captureIO';
 
 let sandbox: CodeSandbox;
 let server: SandboxServer;
@@ -101,15 +101,6 @@ test('more requests than maxPending at once get 503', async () => {
   }
 });
 
-function captureIO(stdinText: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  return { io: { stdout, stderr, stdin: Readable.from([stdinText]), isTTY: false, cwd: process.cwd() }, out: () => out, err: () => err };
-}
 
 test('acereason verify code: one verdict line per input line, errors name the line', async () => {
   const lines = [
@@ -123,8 +114,8 @@ test('acereason verify code: one verdict line per input line, errors name the li
   ];
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verify-code-')), 'in.jsonl');
   fs.writeFileSync(file, lines.join('\n') + '\n');
-  const cap = captureIO('');
-  const code = await runCli(['verify', 'code', '--input', file, '--concurrency', '2'], cap.io);
+  const cap = captureIO();
+  const code = await runCli(['verify', 'code', '--input', file, '--concurrency', '2'], cap);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   assert.equal(code, EXIT.malformedLines, 'malformed lines give the exit code every verify command uses for them');
   const out = cap.out().trim().split('\n').map((l) => JSON.parse(l));
@@ -146,11 +137,11 @@ test('acereason verify code: one verdict line per input line, errors name the li
 });
 
 test('acereason verify code reads stdin with -, and refuses a missing --input', async () => {
-  const cap = captureIO(JSON.stringify({ code: 'console.log(1)', language: 'javascript', tests: [{ input: '', output: '1' }] }) + '\n');
-  assert.equal(await runCli(['verify', 'code', '--input', '-'], cap.io), 0);
+  const cap = captureIO({ stdin: JSON.stringify({ code: 'console.log(1)', language: 'javascript', tests: [{ input: '', output: '1' }] }) + '\n' });
+  assert.equal(await runCli(['verify', 'code', '--input', '-'], cap), 0);
   assert.equal(JSON.parse(cap.out()).passed, true);
-  const none = captureIO('');
-  assert.equal(await runCli(['verify', 'code'], none.io), 2);
+  const none = captureIO();
+  assert.equal(await runCli(['verify', 'code'], none), 2);
   assert.match(none.err(), /--input FILE\|- is required/);
 });
 

@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { terminalContext } from '../../../src/cli/commands/train';
-import type { CliIO } from '../../../src/cli/command';
+import { captureIO } from '../../helpers/captureIO';
 
-function io(): CliIO & { out: () => string; err: () => string } {
-  const stdout = new PassThrough(); const stderr = new PassThrough();
-  let o = ''; let e = '';
-  stdout.on('data', (d) => { o += d; }); stderr.on('data', (d) => { e += d; });
-  return { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd: process.cwd(), out: () => o, err: () => e };
-}
+const io = () => captureIO();
 
 test('the acereason preset validates and prints the paper schedule', async () => {
   const t = io();

@@ -9,6 +9,7 @@ import { CODE_INSTRUCTION, MATH_INSTRUCTION } from '../../../src/core/dataset/re
 import { exportVerl, readExportRecords } from '../../../src/core/verl/export';
 import { filterFromRollouts } from '../../../src/core/verl/rolloutFilter';
 import { rewardModuleSource } from '../../../src/core/verl/rewardModule';
+import { captureIO } from '../../helpers/captureIO';
 
 const fixture = path.join(__dirname, '..', '..', 'fixtures', 'verl', 'curated.jsonl');
 const goldenRows = path.join(__dirname, '..', '..', 'golden', 'verl', 'export-rows.json');
@@ -138,15 +139,9 @@ test('the CLI curriculum filter reads public layouts the way the export does (--
 
 async function runExport(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const { runCli } = await import('../../../src/cli/main');
-  const { PassThrough } = await import('node:stream');
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await runCli(['export', 'verl', ...args], { stdout, stderr, stdin: new PassThrough(), isTTY: false, cwd });
-  return { code, stdout: out, stderr: err };
+  const io = captureIO({ cwd });
+  const code = await runCli(['export', 'verl', ...args], io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 test('export verl reads Parquet through the shared reader (it used to find "no prompts to export")', async () => {

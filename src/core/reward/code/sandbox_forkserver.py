@@ -320,7 +320,7 @@ class Worker:
         # success is checked by looking at /proc; orphans are reparented to us (child subreaper) and
         # reaped in between.
         for attempt in range(50):
-            self.reap_orphans()
+            sandbox_memory.reap()
             if not uid_has_processes(self.uid):
                 return
             helper = os.fork()
@@ -336,15 +336,6 @@ class Worker:
             os.waitpid(helper, 0)
             time.sleep(0.001 * attempt)
         sys.stderr.write(f"sandbox_forkserver: processes of uid {self.uid} survive kill(-1)\n")
-
-    def reap_orphans(self):
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
 
     def clean_private_tmp(self, scratch):
         shutil.rmtree(scratch, ignore_errors=True)
@@ -413,7 +404,7 @@ class Worker:
                     except OSError:
                         pass
             self.clean_private_tmp(scratch)
-            self.reap_orphans()
+            sandbox_memory.reap()
 
     def supervise(self, request, pid, started, out_r, err_r, res_r):
         output_limit = int(request.get("output_limit_bytes") or 16 * 1024 * 1024)

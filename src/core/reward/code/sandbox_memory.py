@@ -229,6 +229,7 @@ class CgroupCage:
 
 
 def reap():
+    """Collects every exited child (orphans are reparented to us: we are a child subreaper), without blocking."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
