@@ -31,11 +31,10 @@ export function planProduct(aShape: number[], bShape: number[], transposeA: bool
   if (k !== kb) return null;
   const outerA = aShape.slice(0, -2), outerB = bShape.slice(0, -2);
   const batchA = size(outerA), batchB = size(outerB);
-  let outer: number[];
-  if (batchA === batchB && outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = outerA;
-  else if (batchB === 1) outer = outerA.length >= outerB.length ? outerA : null as never;
-  else if (batchA === 1) outer = outerB.length >= outerA.length ? outerB : null as never;
-  else return null;
+  // The same batch dims, or one side's batch of 1 broadcast against the other's (no higher rank).
+  const same = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+  const outer = same || (batchB === 1 && outerA.length >= outerB.length) ? outerA
+    : batchA === 1 && outerB.length >= outerA.length ? outerB : null;
   if (!outer) return null;
   return { outShape: [...outer, m, n], batchA, batchB, m, n, k };
 }
