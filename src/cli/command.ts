@@ -17,6 +17,8 @@ export interface CliCommand {
   summary: string;
   /** Full usage text for `acereason <name> --help`. */
   usage: string;
+  /** Usage of each subcommand, for `acereason <name> <sub> --help` (e.g. verify math). */
+  subcommandUsage?: Readonly<Record<string, string>>;
   /** Returns the process exit code (see EXIT). Throwing a CliError prints its message (no stack) and exits 2. */
   run(args: string[], io: CliIO): Promise<number>;
 }

@@ -24,6 +24,12 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/** `--help` or `-h` anywhere before `--` (after a subcommand word too: `acereason sandbox serve --help`). */
+function helpRequested(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 /** Removes --debug (a global flag, accepted anywhere before `--`); says whether it was there. */
 function takeDebugFlag(argv: string[]): { args: string[]; debug: boolean } {
   const end = argv.indexOf('--');
@@ -87,8 +93,8 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
   try {
     const cmd = await entry.load();
     usage = cmd.usage;
-    if (rest[0] === '--help' || rest[0] === '-h') {
-      io.stdout.write(cmd.usage.trimEnd() + '\n');
+    if (helpRequested(rest)) {
+      io.stdout.write((cmd.subcommandUsage?.[rest[0]] ?? cmd.usage).trimEnd() + '\n');
       return EXIT.ok;
     }
     return await cmd.run(rest, io);

@@ -181,10 +181,6 @@ export const command: CliCommand = {
   summary: 'curate math or code prompts: dedup, decontaminate, exclusion rules, labels → curated.jsonl + report.json',
   usage: USAGE,
   async run(args, io) {
-    if (args.includes('--help') || args.includes('-h')) {
-      io.stdout.write(USAGE + '\n');
-      return 0;
-    }
     const options = parseCurateArgs(args, io.cwd);
     const stderrIsTTY = !!(io.stderr as NodeJS.WriteStream).isTTY;
     const progress = progressReporter(io.stderr, stderrIsTTY);

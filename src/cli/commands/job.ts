@@ -32,11 +32,7 @@ export const command: CliCommand = {
   name: 'job',
   summary: 'internal: run one background job for the editor (JSON request on stdin, JSON lines on stdout)',
   usage: USAGE,
-  async run(args, io) {
-    if (args.includes('--help') || args.includes('-h')) {
-      io.stdout.write(USAGE + '\n');
-      return 0;
-    }
+  async run(_args, io) {
     const send = (m: JobMessage) => io.stdout.write(JSON.stringify(m) + '\n');
     let raw: unknown;
     try {

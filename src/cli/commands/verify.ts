@@ -14,14 +14,11 @@ export const command: CliCommand = {
   verify code   ${verifyCode.summary}
 
 Run \`acereason verify math --help\` or \`acereason verify code --help\` for details.`,
+  subcommandUsage: { math: verifyMath.usage, code: verifyCode.usage },
   async run(args, io) {
     const [sub, ...rest] = args;
     const cmd = sub ? subcommands[sub] : undefined;
     if (!cmd) throw new CliError(`expected 'math' or 'code' after 'verify'${sub ? `, got '${sub}'${didYouMean(sub, Object.keys(subcommands))}` : ''}`);
-    if (rest[0] === '--help' || rest[0] === '-h') {
-      io.stdout.write(cmd.usage.trimEnd() + '\n');
-      return 0;
-    }
     return cmd.run(rest, io);
   },
 };

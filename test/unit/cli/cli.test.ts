@@ -206,3 +206,19 @@ test('a `while True` with four tests and two workers takes one time limit, not t
   assert.equal(JSON.parse(r.out).tests[0].status, 'TLE');
   assert.ok(elapsed < 3900, `took ${elapsed} ms for a 2 s limit`);
 });
+
+test('--help after a subcommand word prints that usage: sandbox serve, export verl, launch verl, verify math', async () => {
+  const cases: [string[], RegExp][] = [
+    [['sandbox', 'serve', '--help'], /^Usage: acereason sandbox serve/],
+    [['export', 'verl', '--help'], /^Usage: acereason export verl/],
+    [['launch', 'verl', '-h'], /^Usage: acereason launch verl/],
+    [['verify', 'math', '--help'], /^Usage: acereason verify math/],
+    [['verify', '--help'], /^Usage: acereason verify <math\|code>/],
+    [['curate', '--domain', 'math', '--help'], /^Usage: acereason curate/],
+  ];
+  for (const [args, usage] of cases) {
+    const r = await cli(args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.out, usage, args.join(' '));
+  }
+});
