@@ -83,7 +83,9 @@ describe('AceReason Studio in code-server', { timeout: 300_000 }, () => {
       await studio.page.waitForTimeout(500); // let the toast finish fading in, for the picture
       await studio.screenshot('trainer-killed-notification');
 
-      await studio.runCommand('AceReason: Start Math RL');
+      // The dataset pick searches the workspace first; right after a crash the extension host is
+      // busy with the notice and the Runs view, so its first pick may take longer than the default 5 s.
+      await studio.runCommand('AceReason: Start Math RL', { firstQuickPickWaitMs: 20_000 });
       const again = await waitForReadyCount(studio, 2);
       assert.notEqual(again.pid, firstTrainerPid, 'a new trainer process');
       assert.deepEqual(studio.processes(TRAINER_CMDLINE).map((p) => p.pid), [again.pid]);
