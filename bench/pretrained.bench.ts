@@ -1,28 +1,49 @@
 // Pretrained-model throughput at Qwen2.5-0.5B's shapes (hidden 896, 24 layers, 14 heads / 2 KV heads,
-// vocab 151,936, tied, q/k/v biases; 494M parameters), random weights written as BF16: load time and
-// peak RSS (in a fresh process), KV-cache sampling tokens/s at batch 8, log-prob scoring tokens/s —
-// next to PyTorch (fp32, one thread, test/reference/bench_torch.py) on the same folder in the same
-// run when a python3 with torch is present. `--quick` (or BENCH_QUICK=1) uses a small shape.
-// The machine may be shared: the load average is printed with the figures.
+// vocab 151,936, tied, q/k/v biases; 494M parameters), random weights written as BF16:
+//   - training: full fine-tuning steps (forward, backward, Adam) on batch 4 × 256, on the backend auto
+//     selection picks for that work's memory estimate (cpu + native BLAS here: wasm's heap is 4 GB);
+//   - sampling: batch 8, 64-token prompts, 32 new tokens, temperature 0.7, top-p 0.95, KV cache;
+//   - peak RSS of each (fresh processes);
+// next to PyTorch (fp32, one thread, AdamW, test/reference/bench_torch.py) on the same folders in the
+// same run when a python3 with torch is present (LoRA rank 16 on all seven projections: ours only), with ratios and each figure as a fraction of the
+// machine's bound from issue #13 (sampling ~80 tokens/s: 2 GB of weights read per step at ~20 GB/s,
+// batch 8; training ~125 tokens/s: ~3 GFLOP a token on two cores at ~200 GFLOP/s).
+//
+// Training cost grows linearly with depth, so unless BENCH_TRAIN_LAYERS=full it is measured at 1 and
+// 2 layers (full vocabulary, embedding and head) and extrapolated to the full depth — printed as such
+// ("train_extrapolated_from_layers"). `--quick` (or BENCH_QUICK=1) uses a small shape; `--json` prints
+// one line. The machine may be shared: the load average is printed with the figures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { selectBackend } from '../src/trainer/backend';
-import { decoderParams } from '../src/trainer/hf/decoderParams';
-import { loadPretrainedPolicy } from '../src/trainer/hf/pretrainedPolicy';
-import { readDecoderConfig } from '../src/trainer/hf/modelFolder';
+import type * as TF from '@tensorflow/tfjs';
+import { estimateRunMemory, PROJECTIONS } from '../src/core/model/memoryEstimate';
 import { writeSafetensors } from '../src/core/model/safetensorsWriter';
+import { selectBackend, tf } from '../src/trainer/backend';
+import type { DecoderConfig } from '../src/trainer/hf/decoderConfig';
+import { decoderNetwork } from '../src/trainer/hf/decoderNetwork';
+import { decoderParams } from '../src/trainer/hf/decoderParams';
+import { withLora } from '../src/trainer/hf/lora';
+import { readDecoderConfig } from '../src/trainer/hf/modelFolder';
+import { loadPretrainedPolicy } from '../src/trainer/hf/pretrainedPolicy';
+import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../src/trainer/model/adam';
+import { tokenLogProbs } from '../src/trainer/model/tokenLogprobs';
+import { nativeAdamStep } from '../src/trainer/native/fusedAdam';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const SHAPE = QUICK
   ? { hidden_size: 128, intermediate_size: 512, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 32000 }
   : { hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, vocab_size: 151936 };
-const WORK = { batch: 8, promptLength: 16, newTokens: QUICK ? 32 : 12, scoreRows: QUICK ? 4 : 2, scoreLength: QUICK ? 256 : 128 };
+const SAMPLE = { batch: 8, promptLength: 64, newTokens: 32, temperature: 0.7, topP: 0.95 };
+const TRAIN = { rows: 4, length: 256, steps: Number(process.env.BENCH_TRAIN_STEPS ?? 2) };
+/** Issue #13's bounds on this machine (tokens/s). */
+const BOUND = { sample: 80, train: 125 };
 
-function writeFolder(dir: string): number {
+function writeFolder(dir: string, layers: number): number {
+  fs.mkdirSync(dir, { recursive: true });
   const config = {
-    architectures: ['Qwen2ForCausalLM'], ...SHAPE, max_position_embeddings: 32768, rms_norm_eps: 1e-6, rope_theta: 1000000,
+    architectures: ['Qwen2ForCausalLM'], ...SHAPE, num_hidden_layers: layers, max_position_embeddings: 32768, rms_norm_eps: 1e-6, rope_theta: 1000000,
     tie_word_embeddings: true, bos_token_id: 151643, eos_token_id: 151645, torch_dtype: 'bfloat16', hidden_act: 'silu',
   };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
@@ -41,30 +62,83 @@ function writeFolder(dir: string): number {
   return params.reduce((a, p) => a + p.fileShape.reduce((x, y) => x * y, 1), 0);
 }
 
-/** In a fresh process: load, then sample and score; prints one JSON line. */
-async function child(dir: string): Promise<void> {
-  await selectBackend('wasm');
+/** The full-depth model's full fine-tuning estimate: what auto selection sizes the backend by. */
+function fullTuningBytes(config: DecoderConfig): number {
+  const full = { ...config, layers: SHAPE.num_hidden_layers };
+  return estimateRunMemory(full, { kind: 'full' }, {
+    microBatchTokens: TRAIN.rows * TRAIN.length, sequenceLength: TRAIN.length, logprobChunkTokens: 27,
+    rolloutBatch: SAMPLE.batch, rolloutSequenceLength: SAMPLE.promptLength + SAMPLE.newTokens,
+  }).peakBytes;
+}
+
+function randomIds(n: number, V: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) % V);
+}
+
+/** Child: sampling on the full-depth folder; prints one JSON line. */
+async function sampleChild(dir: string): Promise<void> {
+  const config = readDecoderConfig(path.join(dir, 'config.json'));
+  const choice = await selectBackend('auto', {}, { memoryBytes: fullTuningBytes(config) });
   const t0 = performance.now();
   const { policy } = await loadPretrainedPolicy(dir);
   const loadSeconds = (performance.now() - t0) / 1000;
-  const loadPeakMb = process.resourceUsage().maxRSS / 1024;
-  const V = policy.config.vocabSize;
-  let s = 7;
-  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) % V;
-  const prompts = Array.from({ length: WORK.batch }, () => Array.from({ length: WORK.promptLength }, rand));
+  const V = config.vocabSize;
+  const prompts = Array.from({ length: SAMPLE.batch }, (_, i) => randomIds(SAMPLE.promptLength, V, 7 + i));
   const t1 = performance.now();
-  const out = await policy.sample(prompts, { maxNewTokens: WORK.newTokens, temperature: 0, topP: 1, stopTokens: [], seed: 0 });
-  const sampleSeconds = (performance.now() - t1) / 1000;
-  const afterSampleMb = process.resourceUsage().maxRSS / 1024;
+  const out = await policy.sample(prompts, { maxNewTokens: SAMPLE.newTokens, temperature: SAMPLE.temperature, topP: SAMPLE.topP, stopTokens: [], seed: 0 });
+  const seconds = (performance.now() - t1) / 1000;
   const generated = out.responses.reduce((a, r) => a + r.length, 0);
-  const seqs = Array.from({ length: WORK.scoreRows }, () => Array.from({ length: WORK.scoreLength }, rand));
-  const t2 = performance.now();
-  await policy.logProbs(seqs.map((tokens) => ({ tokens, promptLength: 1, weight: 0 })));
-  const scoreSeconds = (performance.now() - t2) / 1000;
-  console.log(JSON.stringify({
-    loadSeconds, loadPeakMb, afterSampleMb, samplePerSecond: generated / sampleSeconds, scorePerSecond: (WORK.scoreRows * WORK.scoreLength) / scoreSeconds, peakMb: process.resourceUsage().maxRSS / 1024,
-  }));
+  console.log(JSON.stringify({ backend: choice.name, note: choice.note, loadSeconds, samplePerSecond: generated / seconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
   policy.dispose();
+}
+
+/**
+ * Child: full fine-tuning steps of the decoder in `dir`: the model code the policy runs (hf/decoder.ts,
+ * model/tokenLogprobs.ts) under variableGrads, then one fused native Adam step per variable
+ * (native/fusedAdam.ts). The Policy's own Adam (model/adam.ts) still runs tfjs ops, which at this
+ * size allocate ~20 GB of temporaries; see the lead's TODO in the report that added this bench.
+ */
+async function trainChild(dir: string, lora: boolean): Promise<void> {
+  const config = readDecoderConfig(path.join(dir, 'config.json'));
+  const choice = await selectBackend('auto', {}, { memoryBytes: fullTuningBytes(config) });
+  const t = tf();
+  const base = decoderNetwork(config, TRAIN.length + 1);
+  const network = lora ? withLora(base, { rank: 16, alpha: 32, dropout: 0, targets: PROJECTIONS }, 0) : base;
+  let k = 0;
+  const params = network.specs.map((s) => {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    const w = new Float32Array(n);
+    if (s.init === 'ones') w.fill(1);
+    else if (s.init !== 'zeros') for (let i = 0, h = ++k * 40503; i < n; i++) w[i] = (((i * 2654435761 + h) >>> 0) / 4294967296 - 0.5) * 0.06;
+    return s.trainable ? t.variable(t.tensor(w, s.shape), true, `bench/${s.name}`) : t.tensor(w, s.shape);
+  });
+  const vars = params.filter((_, i) => network.specs[i].trainable) as TF.Variable[];
+  const model = network.build(params);
+  const m = vars.map((v) => t.variable(t.zerosLike(v), false));
+  const v2 = vars.map((v) => t.variable(t.zerosLike(v), false));
+  const V = config.vocabSize, N = TRAIN.rows * TRAIN.length;
+  const stepSeconds: number[] = [];
+  for (let step = 1; step <= TRAIN.steps; step++) {
+    const seqs = Array.from({ length: TRAIN.rows }, (_, r) => randomIds(TRAIN.length + 1, V, 100 * step + r));
+    const inputs = new Int32Array(seqs.flatMap((s) => s.slice(0, -1)));
+    const targets = new Int32Array(seqs.flatMap((s) => s.slice(1)));
+    const t0 = performance.now();
+    const { value, grads } = t.tidy(() => t.variableGrads(() => {
+      const { hidden } = model.hidden(t.tensor2d(inputs, [TRAIN.rows, TRAIN.length], 'int32'));
+      return tokenLogProbs(hidden, model.headWeight, targets, model.headVocabMajor).sum().neg() as TF.Scalar;
+    }, vars));
+    value.dispose();
+    vars.forEach((x, i) => {
+      const g = grads[x.name];
+      const ok = nativeAdamStep(t, x, m[i], v2[i], g.dataSync() as Float32Array, 1 / N,
+        { learningRate: 1e-5, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, step });
+      if (!ok) throw new Error(`the native Adam step is unavailable (${choice.note})`);
+      g.dispose();
+    });
+    stepSeconds.push((performance.now() - t0) / 1000);
+  }
+  console.log(JSON.stringify({ backend: choice.name, note: choice.note, stepSeconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
 function torchPython(): string | undefined {
@@ -74,35 +148,88 @@ function torchPython(): string | undefined {
   return undefined;
 }
 
-export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pretrained-'));
+const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
+const child = (mode: string, dir: string) =>
+  lastJson(execFileSync(process.execPath, ['--import', 'tsx', __filename, mode, dir, ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] }));
+
+/** Per-step seconds at the full depth from steps measured at depths d1 < d2 (linear in depth). */
+function extrapolate(d1: number, s1: number, d2: number, s2: number, full: number): number {
+  return s1 + ((s2 - s1) / (d2 - d1)) * (full - d1);
+}
+
+export async function run(flags: string[] = process.argv.slice(2)): Promise<void> {
+  const json = flags.includes('--json');
+  const say = (line: string) => { if (!json) console.log(line); };
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pretrained-'));
+  const depth = SHAPE.num_hidden_layers;
+  const full = process.env.BENCH_TRAIN_LAYERS === 'full';
+  const depths = full ? [depth] : [1, 2];
   try {
     const t0 = performance.now();
-    const params = writeFolder(dir);
-    const fileMb = fs.statSync(path.join(dir, 'model.safetensors')).size / 2 ** 20;
-    console.log(`shape ${QUICK ? '(quick)' : "Qwen2.5-0.5B's"}: ${JSON.stringify(SHAPE)}, ${(params / 1e6).toFixed(1)}M parameters; BF16 file ${fileMb.toFixed(0)} MB written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores; fp32 weights = ${((params * 4) / 2 ** 20).toFixed(0)} MB`);
-    const ours = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir, ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
-    const fp32Mb = (params * 4) / 2 ** 20;
-    console.log(`ours (tfjs wasm, 1 thread): load ${ours.loadSeconds.toFixed(1)} s, peak RSS after load ${ours.loadPeakMb.toFixed(0)} MB (${(ours.loadPeakMb / fp32Mb).toFixed(2)}× the fp32 weights), after sampling ${ours.afterSampleMb.toFixed(0)} MB, after scoring ${ours.peakMb.toFixed(0)} MB`);
-    console.log(`ours: sampling ${ours.samplePerSecond.toFixed(2)} tokens/s (batch ${WORK.batch}, ${WORK.promptLength}-token prompts incl. prefill, ${WORK.newTokens} new, KV cache); scoring ${ours.scorePerSecond.toFixed(1)} tokens/s (${WORK.scoreRows} × ${WORK.scoreLength})`);
-    const py = torchPython();
+    const params = writeFolder(path.join(root, 'full'), depth);
+    for (const d of depths) if (d !== depth) writeFolder(path.join(root, `l${d}`), d);
+    const folder = (d: number) => path.join(root, d === depth ? 'full' : `l${d}`);
+    say(`shape ${QUICK ? '(quick)' : "Qwen2.5-0.5B's"}: ${JSON.stringify(SHAPE)}, ${(params / 1e6).toFixed(1)}M parameters; BF16 folders written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const loadBefore = os.loadavg()[0];
+    say(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+
+    const sample = child('--sample-child', folder(depth));
+    say(`ours: ${sample.note}`);
+    say(`ours: sampling ${sample.samplePerSecond.toFixed(2)} tokens/s (batch ${SAMPLE.batch}, ${SAMPLE.promptLength}-token prompts incl. prefill, ${SAMPLE.newTokens} new, T ${SAMPLE.temperature}, top-p ${SAMPLE.topP}); load ${sample.loadSeconds.toFixed(1)} s; peak RSS ${sample.peakMb.toFixed(0)} MB`);
+    const trains = depths.map((d) => ({ d, r: child('--train-child', folder(d)) }));
+    const stepAt = (r: { stepSeconds: number[] }) => r.stepSeconds[r.stepSeconds.length - 1];
+    const ourStep = full ? stepAt(trains[0].r) : extrapolate(1, stepAt(trains[0].r), 2, stepAt(trains[1].r), depth);
+    const ourPeak = full ? trains[0].r.peakMb : extrapolate(1, trains[0].r.peakMb, 2, trains[1].r.peakMb, depth);
+    for (const { d, r } of trains) say(`ours: full fine-tuning at ${d} layer(s): steps ${r.stepSeconds.map((s: number) => s.toFixed(1)).join(', ')} s; peak RSS ${r.peakMb.toFixed(0)} MB (${r.backend})`);
+    const trainTokS = (TRAIN.rows * TRAIN.length) / ourStep;
+    const loras = process.env.BENCH_LORA === '0' ? [] : depths.map((d) => ({ d, r: child('--lora-child', folder(d)) }));
+    for (const { d, r } of loras) say(`ours: LoRA rank 16 (all projections) at ${d} layer(s): steps ${r.stepSeconds.map((s: number) => s.toFixed(1)).join(', ')} s; peak RSS ${r.peakMb.toFixed(0)} MB`);
+    const loraStep = loras.length === 0 ? undefined : full ? stepAt(loras[0].r) : extrapolate(1, stepAt(loras[0].r), 2, stepAt(loras[1].r), depth);
+    const loraTokS = loraStep === undefined ? null : (TRAIN.rows * TRAIN.length) / loraStep;
+    if (loraTokS !== null) say(`ours: LoRA rank 16 training ${loraTokS.toFixed(2)} tokens/s${full ? '' : ' (extrapolated)'}`);
+    say(`ours: full fine-tuning ${trainTokS.toFixed(2)} tokens/s${full ? '' : ` (extrapolated to ${depth} layers from 1 and 2)`}, peak RSS ${ourPeak.toFixed(0)} MB${full ? '' : ' (extrapolated)'}`);
+
+    const result: Record<string, unknown> = {
+      backend: trains[0].r.backend, sample_backend: sample.backend,
+      train_tok_s: round(trainTokS), sample_tok_s: round(sample.samplePerSecond), peak_rss_mb: Math.round(Math.max(ourPeak, sample.peakMb)),
+      ...(full ? {} : { train_extrapolated_from_layers: [1, 2] }),
+      train_fraction_of_bound: round(trainTokS / BOUND.train), sample_fraction_of_bound: round(sample.samplePerSecond / BOUND.sample),
+      lora_train_tok_s: loraTokS === null ? null : round(loraTokS),
+    };
+    const py = QUICK && process.env.BENCH_TORCH !== '1' ? undefined : torchPython();
     if (!py) {
-      console.log('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
-      return;
+      say('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
+    } else {
+      const script = path.join(__dirname, '..', 'test', 'reference', 'bench_torch.py');
+      const ts = JSON.parse(execFileSync(py, [script, folder(depth), String(SAMPLE.batch), String(SAMPLE.promptLength), String(SAMPLE.newTokens), '1', '8', String(SAMPLE.temperature), String(SAMPLE.topP)], { encoding: 'utf8' }));
+      const tt = depths.map((d) => JSON.parse(execFileSync(py, [script, 'train', folder(d), String(TRAIN.rows), String(TRAIN.length), String(TRAIN.steps)], { encoding: 'utf8' })));
+      const torchStep = full ? stepAt({ stepSeconds: tt[0].step_s }) : extrapolate(1, stepAt({ stepSeconds: tt[0].step_s }), 2, stepAt({ stepSeconds: tt[1].step_s }), depth);
+      const torchPeak = full ? tt[0].peak_rss_mb : extrapolate(1, tt[0].peak_rss_mb, 2, tt[1].peak_rss_mb, depth);
+      const torchTrain = (TRAIN.rows * TRAIN.length) / torchStep;
+      tt.forEach((r, i) => say(`PyTorch: full fine-tuning (AdamW) at ${depths[i]} layer(s): steps ${r.step_s.map((s: number) => s.toFixed(1)).join(', ')} s; peak RSS ${r.peak_rss_mb.toFixed(0)} MB`));
+      say(`PyTorch (fp32, 1 thread): sampling ${ts.sample_tokens_per_s.toFixed(2)} tokens/s, peak RSS ${ts.peak_rss_mb.toFixed(0)} MB; full fine-tuning ${torchTrain.toFixed(2)} tokens/s${full ? '' : ' (extrapolated)'}, peak RSS ${torchPeak.toFixed(0)} MB`);
+      Object.assign(result, {
+        torch_train_tok_s: round(torchTrain), torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Math.round(Math.max(torchPeak, ts.peak_rss_mb)),
+        train_ratio: round(trainTokS / torchTrain), sample_ratio: round(sample.samplePerSecond / ts.sample_tokens_per_s),
+        torch_train_fraction_of_bound: round(torchTrain / BOUND.train), torch_sample_fraction_of_bound: round(ts.sample_tokens_per_s / BOUND.sample),
+      });
+      say(`ratio ours/PyTorch: training ${result.train_ratio}, sampling ${result.sample_ratio}; fractions of the bounds (train ${BOUND.train}, sample ${BOUND.sample} tokens/s): ours ${result.train_fraction_of_bound} / ${result.sample_fraction_of_bound}, PyTorch ${result.torch_train_fraction_of_bound} / ${result.torch_sample_fraction_of_bound}`);
     }
-    const script = path.join(__dirname, '..', 'test', 'reference', 'bench_torch.py');
-    const torch = JSON.parse(execFileSync(py, [script, dir, String(WORK.batch), String(WORK.promptLength), String(WORK.newTokens), String(WORK.scoreRows), String(WORK.scoreLength)], { encoding: 'utf8' }));
-    console.log(`PyTorch (fp32, 1 thread, same folder): load ${torch.load_s.toFixed(1)} s, peak RSS ${torch.peak_rss_mb.toFixed(0)} MB; sampling ${torch.sample_tokens_per_s.toFixed(2)} tokens/s; scoring ${torch.score_tokens_per_s.toFixed(1)} tokens/s`);
-    console.log(`ratio ours/PyTorch: sampling ${(ours.samplePerSecond / torch.sample_tokens_per_s).toFixed(2)}, scoring ${(ours.scorePerSecond / torch.score_tokens_per_s).toFixed(2)}`);
+    result.load_average = [round(loadBefore), round(os.loadavg()[0])];
+    if (json) console.log(JSON.stringify(result));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 if (require.main === module) {
-  const at = process.argv.indexOf('--child');
-  (at >= 0 ? child(process.argv[at + 1]) : run()).catch((e) => {
+  const mode = ['--sample-child', '--train-child', '--lora-child'].find((m) => process.argv.includes(m));
+  const dir = mode ? process.argv[process.argv.indexOf(mode) + 1] : '';
+  (mode === '--sample-child' ? sampleChild(dir) : mode ? trainChild(dir, mode === '--lora-child') : run()).catch((e) => {
     console.error(e);
     process.exitCode = 1;
   });

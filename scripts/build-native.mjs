@@ -35,7 +35,7 @@ export function buildNative({ quiet = false } = {}) {
   const tmp = `${out}.tmp-${process.pid}`;
   const args = ['-O2', '-fPIC', '-shared', '-std=c11', '-Wall', '-DNAPI_VERSION=8', `-I${include}`, '-o', tmp, src];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
-  else args.push('-ldl');
+  else args.push('-ldl', '-lm');
   const r = spawnSync(cc, args, { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     say(`${cc} failed (${r.error ? r.error.message : (r.stderr || '').split('\n')[0]}); the trainer uses wasm`);

@@ -1,19 +1,21 @@
 // The command palette entries that start and steer training ("AceReason: …"). Every command takes
 // an optional argument so tests and other code can skip the quick picks:
-//   startMathRL({ dataset?: string | null, recipe?: string })   dataset null = built-in demo tasks
-//   startCodeRL(runId | { runId, recipe? })                       continue that run's checkpoint
+//   startMathRL({ dataset?: string | null, recipe?: string, model?: StartModelChoice })
+//                                                                 dataset null = built-in demo tasks; no model = the recipe's
+//   startCodeRL(runId | { runId, recipe? })                       continue that run's checkpoint (and its model)
 //   resumeRun(runId | run dir | Runs-view item)                   continue a stopped or crashed run
 // Each start command resolves to the new run's id (undefined when cancelled).
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StartRunRequest, TrainerMessage } from '../core/protocol/trainer';
+import { parseStartRunRequest, StartModelChoice, type StartRunRequest, type TrainerMessage } from '../core/protocol/trainer';
 import { sniffDatasetDomain, validateLaunch, type LaunchDomain } from '../core/launch/validateLaunch';
 import { loadRecipeFile, type Recipe } from '../core/rl/recipe';
 import { preset, presetNames } from '../core/rl/presets';
 import { newRunId, runPaths } from '../core/runs/layout';
 import { hasCheckpoint, listRunIds, RunSummaries } from '../core/runs/runSummary';
 import type { Services } from './services';
+import { pickModel } from './modelPick';
 import { runsDir, settings, workspaceDir } from './settings';
 
 const PRESETS = [
@@ -23,7 +25,7 @@ const PRESETS = [
 const BUILTIN_DATASET = 'Built-in demo tasks';
 const CURATE_FIRST = 'Curate a file first…';
 
-interface StartMathArgs { dataset?: string | null; recipe?: string }
+interface StartMathArgs { dataset?: string | null; recipe?: string; model?: StartModelChoice }
 
 /** The last status the trainer reported for each run id. */
 const lastStatus = new Map<string, string>();
@@ -63,7 +65,14 @@ async function start(s: Services, request: Omit<StartRunRequest, 'runsDir' | 'wo
     if (choice) await vscode.commands.executeCommand('acereason.stopTraining');
     return undefined;
   }
-  const full: StartRunRequest = { ...request, runsDir: runsDir(s.context), workspaceDir: workspaceDir(s.context) };
+  // The trainer drops a malformed request; say here which field is wrong instead.
+  const parsed = parseStartRunRequest({ ...request, runsDir: runsDir(s.context), workspaceDir: workspaceDir(s.context) });
+  if (!parsed.ok) {
+    s.output.appendLine(`[host] invalid start request: ${parsed.error}`);
+    void vscode.window.showErrorMessage(`AceReason: cannot start the run: ${parsed.error}`);
+    return undefined;
+  }
+  const full = parsed.value;
   const firstStep = waitForFirstStep(s, full.runId);
   try {
     await s.supervisor.startRun(full);
@@ -74,7 +83,8 @@ async function start(s: Services, request: Omit<StartRunRequest, 'runsDir' | 'wo
       .then((c) => c && s.output.show(true));
     return undefined;
   }
-  s.output.appendLine(`[host] started ${full.phase} run ${full.runId}${full.resumeFrom ? ` from ${full.resumeFrom}` : ''}`);
+  const model = full.model ? ` on ${full.model.path} (${full.model.lora ? `LoRA rank ${full.model.lora.rank}` : 'full fine-tuning'})` : '';
+  s.output.appendLine(`[host] started ${full.phase} run ${full.runId}${full.resumeFrom ? ` from ${full.resumeFrom}` : ''}${model}`);
   void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `AceReason: ${full.runId}`, cancellable: false },
     (progress) => firstStep.wait((text) => progress.report({ message: text })),
@@ -204,14 +214,20 @@ async function startMathRL(s: Services, arg?: StartMathArgs): Promise<string | u
   const scripted = !!arg && typeof arg === 'object' && 'dataset' in arg;
   if (scripted) dataset = arg!.dataset ?? undefined;
   else {
-    const choice = await pickDataset('math', 'AceReason: Start Math RL (1/2) — dataset');
+    const choice = await pickDataset('math', 'AceReason: Start Math RL (1/3) — dataset');
     if (!choice) return undefined;
     dataset = choice.dataset;
   }
-  const recipe = arg?.recipe ?? (await pickRecipe('AceReason: Start Math RL (2/2) — recipe'));
+  const recipe = arg?.recipe ?? (await pickRecipe('AceReason: Start Math RL (2/3) — recipe'));
   if (!recipe) return undefined;
   if (!(await checkLaunch(s, recipe, dataset, 'math', !scripted))) return undefined;
-  return start(s, { runId: newRunId('math'), recipe, phase: 'math', dataset });
+  let model = arg?.model;
+  if (!scripted) {
+    const picked = await pickModel(s.context, 'AceReason: Start Math RL (3/3) — model');
+    if (!picked) return undefined;
+    model = picked.model;
+  }
+  return start(s, { runId: newRunId('math'), recipe, phase: 'math', dataset, ...(model ? { model } : {}) });
 }
 
 /** A run id from a command argument: a string id or folder, or an object with `runId` (tree items). */
@@ -249,19 +265,38 @@ function recipeOf(config: Record<string, unknown>): string | undefined {
   return typeof name === 'string' && PRESETS.some((p) => p.label === name) ? name : undefined;
 }
 
+/**
+ * The model a run trained, to pass again when continuing its checkpoint: its recipe's model folder
+ * and LoRA settings (a preset name alone would rebuild the built-in model). Undefined for a built-in run.
+ */
+function modelOf(config: Record<string, unknown>): StartModelChoice | undefined {
+  const m = (config.recipe as { model?: { source?: unknown; path?: unknown; lora?: { rank?: unknown; alpha?: unknown; dropout?: unknown; targets?: unknown } } } | undefined)?.model;
+  if (m?.source !== 'pretrained') return undefined;
+  const lora = m.lora ? { rank: m.lora.rank, alpha: m.lora.alpha, targets: m.lora.targets, ...(m.lora.dropout ? { dropout: m.lora.dropout } : {}) } : undefined;
+  const parsed = StartModelChoice.safeParse({ path: m.path, ...(lora ? { lora } : {}) });
+  return parsed.success ? parsed.data : undefined;
+}
+
+const CODE_FROM_MODEL = 'Start from a model instead…';
+
 async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefined> {
   const dir = runsDir(s.context);
   let from = runIdFrom(arg);
   if (!from) {
     const withCheckpoint = listRunIds(dir).filter((id) => hasCheckpoint(runPaths(dir, id).dir));
-    if (!withCheckpoint.length) {
-      void vscode.window.showInformationMessage('AceReason: no run has a checkpoint yet. Start Math RL first; Code RL continues from its checkpoint.');
-      return undefined;
-    }
-    const picked = await vscode.window.showQuickPick(withCheckpoint.map((id) => ({ label: id })), {
+    const fromModel = { label: CODE_FROM_MODEL, detail: 'Code RL straight on the built-in tiny model or a Hugging Face model folder, with no math RL before it' };
+    const picked = await vscode.window.showQuickPick([
+      ...withCheckpoint.map((id) => {
+        const model = modelOf(readConfig(dir, id));
+        return { label: id, description: model ? `${path.basename(model.path)} · ${model.lora ? `LoRA rank ${model.lora.rank}` : 'full fine-tuning'}` : 'built-in tiny model' };
+      }),
+      fromModel,
+    ], {
       title: 'AceReason: Start Code RL — continue from which run\'s checkpoint?',
+      placeHolder: withCheckpoint.length ? 'Code RL continues a math run\'s checkpoint (the recipe\'s order)' : 'No run has a checkpoint yet: start Math RL first, or start code RL on a model',
     });
     if (!picked) return undefined;
+    if (picked === fromModel) return startCodeRLFromModel(s);
     from = picked.label;
   }
   if (!hasCheckpoint(runPaths(dir, from).dir)) {
@@ -279,7 +314,20 @@ async function startCodeRL(s: Services, arg?: unknown): Promise<string | undefin
     dataset = choice.dataset;
   }
   if (!(await checkLaunch(s, recipe, dataset, 'code', typeof args.recipe !== 'string'))) return undefined;
-  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset });
+  const model = modelOf(config);
+  return start(s, { runId: newRunId('code'), recipe, phase: 'code', resumeFrom: runPaths(dir, from).dir, dataset, ...(model ? { model } : {}) });
+}
+
+/** Code RL with no checkpoint before it: dataset, recipe and model picked as for Math RL. */
+async function startCodeRLFromModel(s: Services): Promise<string | undefined> {
+  const choice = await pickDataset('code', 'AceReason: Start Code RL (1/3) — dataset');
+  if (!choice) return undefined;
+  const recipe = await pickRecipe('AceReason: Start Code RL (2/3) — recipe');
+  if (!recipe) return undefined;
+  if (!(await checkLaunch(s, recipe, choice.dataset, 'code', true))) return undefined;
+  const picked = await pickModel(s.context, 'AceReason: Start Code RL (3/3) — model');
+  if (!picked) return undefined;
+  return start(s, { runId: newRunId('code'), recipe, phase: 'code', dataset: choice.dataset, ...(picked.model ? { model: picked.model } : {}) });
 }
 
 async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined> {
@@ -309,8 +357,9 @@ async function resumeRun(s: Services, arg?: unknown): Promise<string | undefined
   }
   const config = readConfig(dir, runId);
   const phase = config.phase === 'code' || config.phase === 'all' ? config.phase : 'math';
+  const model = modelOf(config);
   return start(s, {
     runId, recipe: recipeOf(config) ?? settings().recipe, phase, resumeFrom: runPaths(dir, runId).dir,
-    dataset: datasetOf(config, phase),
+    dataset: datasetOf(config, phase), ...(model ? { model } : {}),
   });
 }

@@ -1,9 +1,9 @@
 // Runs a job (core/launch/jobProtocol.ts) in a child process — the CLI bundle's `job` command — and
 // follows its JSON progress lines. No `vscode` import: the unit test drives it with the real bundle.
 // The extension host only waits; a 100 MB Parquet file is parsed in the child.
-import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { JobMessage, type JobRequest } from '../core/launch/jobProtocol';
+import { spawnCli } from './cliProcess';
 
 export class JobError extends Error {
   /** True when the request or its input files are at fault (the message names what and where). */
@@ -39,10 +39,7 @@ export interface JobOptions {
 const STDERR_TAIL = 20;
 
 export function startJob(request: JobRequest, opts: JobOptions): JobHandle {
-  // process.execPath is the editor's own runtime (Electron or node); ELECTRON_RUN_AS_NODE makes it plain node.
-  const child = spawn(process.execPath, [opts.cliScript, 'job'], {
-    cwd: opts.cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(opts.cliScript, ['job'], opts.cwd);
   let cancelled = false;
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8');

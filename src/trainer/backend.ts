@@ -1,6 +1,9 @@
 // TensorFlow.js backend selection: tfjs-node-gpu → tfjs-node → wasm → cpu, or the one a setting /
 // TFJS_BACKEND names. Only one native package is loaded per process. A thrown require or a false
 // setBackend (wasm returns false instead of throwing when it cannot start) counts as "unavailable".
+// wasm keeps every tensor in one heap of at most 4 GB; a model whose estimated memory does not fit
+// (a 0.5B model's weights, gradients and Adam moments are ~8 GB) skips it for cpu, whose tensors are
+// ordinary JS arrays. Both wasm and cpu run their matrix products in the native BLAS when present.
 //
 // The native packages bring their own copy of @tensorflow/tfjs, so model code must use the `tf`
 // handle returned here (see `tf()`), never a static import of '@tensorflow/tfjs'.
@@ -18,7 +21,7 @@ export interface BackendChoice {
   name: BackendName;
   /** One human-readable line: what was chosen and why the others were not. */
   note: string;
-  /** wasm only: the native BLAS that runs the matrix products ("native BLAS libopenblas.so.0, 1 thread"), or null. */
+  /** wasm and cpu: the native BLAS that runs the matrix products ("native BLAS libopenblas.so.0, 1 thread"), or null. */
   fastPath?: string | null;
 }
 
@@ -57,6 +60,8 @@ const loaders: Record<BackendName, Loader> = {
     const ok = await tfjs.setBackend('cpu');
     if (!ok) return 'setBackend("cpu") returned false';
     await tfjs.ready();
+    // Its first write prints "install tfjs-node to speed things up" on every run; the log line says what runs instead.
+    (tfjs.backend() as unknown as { firstUse?: boolean }).firstUse = false;
     return tfjs;
   },
 };
@@ -81,6 +86,24 @@ async function loadNative(pkg: string): Promise<Tf | string> {
 
 export const AUTO_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
+/** The wasm backend's heap: 32-bit addresses, so 4 GiB whatever the machine has. */
+export const WASM_HEAP_BYTES = 4 * 2 ** 30;
+/** What a model may need and still go to wasm: the heap less room for XNNPACK's packed copies and fragmentation. */
+export const WASM_MODEL_LIMIT_BYTES = 3.5 * 2 ** 30;
+
+export interface SelectOptions {
+  /** The work's estimated peak memory (src/core/model/memoryEstimate.ts); above WASM_MODEL_LIMIT_BYTES auto skips wasm. */
+  memoryBytes?: number;
+}
+
+const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+
+function tooBigForWasm(memoryBytes: number | undefined): string | undefined {
+  return memoryBytes !== undefined && memoryBytes > WASM_MODEL_LIMIT_BYTES
+    ? `the model needs ~${gb(memoryBytes)}, more than the wasm heap holds (${gb(WASM_HEAP_BYTES)})`
+    : undefined;
+}
+
 /** Resolves the preference: an explicit setting wins, then TFJS_BACKEND, then auto. */
 export function resolvePreference(setting: string | undefined, env = process.env): BackendSetting {
   const fromEnv = env.TFJS_BACKEND?.trim();
@@ -92,19 +115,51 @@ export function resolvePreference(setting: string | undefined, env = process.env
   return parsed.data;
 }
 
-export async function selectBackend(preference: BackendSetting = 'auto', loaderOverrides: Partial<Record<BackendName, Loader>> = {}): Promise<BackendChoice> {
+export async function selectBackend(preference: BackendSetting = 'auto', loaderOverrides: Partial<Record<BackendName, Loader>> = {}, opts: SelectOptions = {}): Promise<BackendChoice> {
   const order: BackendName[] = preference === 'auto' ? AUTO_ORDER : [preference];
   const skipped: string[] = [];
+  const warnings: string[] = [];
+  const wasmProblem = tooBigForWasm(opts.memoryBytes);
   for (const name of order) {
+    if (name === 'wasm' && wasmProblem) {
+      if (preference === 'auto') {
+        skipped.push(`wasm: ${wasmProblem}`);
+        continue;
+      }
+      warnings.push(`warning: ${wasmProblem}; 'cpu' has no such limit`);
+    }
     const result = await (loaderOverrides[name] ?? loaders[name])();
     if (typeof result !== 'string') {
-      const why = skipped.length ? ` (skipped: ${skipped.join('; ')})` : '';
       const how = preference === 'auto' ? 'auto' : `requested '${preference}'`;
-      const fast = name === 'wasm' ? enableNativeFastPath(result) : undefined;
-      current = { tf: result, name, note: `TensorFlow.js backend: ${name} [${how}]${fast ? `; ${fast.note}` : ''}${why}`, fastPath: fast ? fast.name : undefined };
+      current = describeChoice(result, name, how, [...warnings, ...(skipped.length ? [`skipped: ${skipped.join('; ')}`] : [])]);
       return current;
     }
     skipped.push(`${name}: ${result}`);
   }
   throw new Error(`no TensorFlow.js backend could start: ${skipped.join('; ')}`);
+}
+
+function describeChoice(tfjs: Tf, name: BackendName, how: string, remarks: string[]): BackendChoice {
+  const fast = name === 'wasm' || name === 'cpu' ? enableNativeFastPath(tfjs, name) : undefined;
+  const tail = remarks.length ? ` (${remarks.join('; ')})` : '';
+  return { tf: tfjs, name, note: `TensorFlow.js backend: ${name} [${how}]${fast ? `; ${fast.note}` : ''}${tail}`, fastPath: fast ? fast.name : undefined };
+}
+
+/**
+ * Makes sure the selected backend can hold work of `memoryBytes` (the estimate of
+ * src/core/model/memoryEstimate.ts): selected automatically on wasm and too big for its heap, it
+ * switches to cpu (same tfjs instance; the native BLAS follows). Returns the note when it switched.
+ * Call before creating the model's tensors.
+ */
+export async function ensureBackendFits(memoryBytes: number): Promise<string | undefined> {
+  if (!current) {
+    await selectBackend(resolvePreference(undefined), {}, { memoryBytes });
+    return current!.note;
+  }
+  const problem = tooBigForWasm(memoryBytes);
+  if (current.name !== 'wasm' || !problem || !current.note.includes('[auto]')) return undefined;
+  const result = await loaders.cpu();
+  if (typeof result === 'string') return `${current.note}; warning: ${problem} and cpu did not start: ${result}`;
+  current = describeChoice(result, 'cpu', 'auto', [`switched from wasm: ${problem}`]);
+  return current.note;
 }

@@ -21,12 +21,16 @@ import { currentBackend } from './backend';
 import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
 import { changeMetrics, heldOutChanges, latestEvaluation } from './eval/heldOutChange';
-import { CharTokenizer, createPolicy, loadPolicy, type Policy, type TransformerPolicy } from './model/index';
+import { CharTokenizer, createPolicy, loadPolicy, type Policy } from './model/index';
+import { describeEstimate } from '../core/model/memoryEstimate';
+import { CONFIG_FILE, readFolderConfig } from './hf/modelFolder';
+import { checkRunMemory } from './memoryCheck';
+import { openFolderModel, publishBuiltinModel, resumeFolderModel, summarizeModel, writeFieldFormats, type RunModel } from './runModel';
 import { ParallelPolicy } from './parallel/parallelPolicy';
 import { writeReports } from './report/report';
 import { Rewards } from './rewards';
 import { latestCheckpoint, TOKENIZER_FILE, writeCheckpoint, type TrainerState } from './rl/checkpoint';
-import { PromptCodec } from './rl/codec';
+import { CharPromptCodec, type PromptCodec } from './rl/codec';
 import { grpoStep } from './rl/grpoStep';
 import { PromptPool } from './rl/promptPool';
 import { missingData, resolveRecipe } from './rl/resolveRecipe';
@@ -50,7 +54,7 @@ const SFT_CHECKPOINTS = 10;
  * ERROR line in events.log — before it is rethrown, so no reader ever sees a dead run as running.
  */
 export async function runTraining(req: StartRunRequest, ctx: RunContext): Promise<'finished' | 'stopped'> {
-  const recipe = asUserError(() => resolveRecipe(req.recipe, { seed: req.seed, dataset: req.dataset }));
+  const recipe = asUserError(() => resolveRecipe(req.recipe, { seed: req.seed, dataset: req.dataset, model: req.model }));
   const noData = missingData(recipe);
   if (noData) throw new UserError(noData);
   const plan = asUserError(() => planStages(recipe, req.phase ?? 'all'));
@@ -138,28 +142,46 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
   const evalDomains = (['math', 'code'] as const).filter((d) => data[d].heldOut.length > 0);
   // Which held-out source is which domain (metrics are keyed by source), for multi-run reports.
   const evalSources = Object.fromEntries(evalDomains.map((d) => [d, data[d].heldOut[0].source]));
-  writeJsonAtomic(paths.config, { ...runConfig, evalSources });
+  const runConfigWithSources = { ...runConfig, evalSources };
+  writeJsonAtomic(paths.config, runConfigWithSources);
   const recordsOf = (d: Domain) => data[d];
 
-  // --- tokenizer and policy
-  let tokenizer: CharTokenizer;
-  let single: TransformerPolicy;
-  if (resume) {
+  // --- model: a model folder (pretrained, or the built-in model once its SFT warm-up is written as
+  // one), or the built-in character model in its own format while the SFT warm-up trains it
+  const compactPrompts = data.compactPrompts;
+  let model: RunModel | undefined = resume ? await resumeFolderModel(resume.dir, compactPrompts) : undefined;
+  let tokenizer: CharTokenizer | undefined;
+  let memoryEstimateBytes: number | undefined;
+  if (!model && resume) {
     tokenizer = CharTokenizer.fromJSON(JSON.parse(fs.readFileSync(path.join(resume.dir, TOKENIZER_FILE), 'utf8')), path.join(resume.dir, TOKENIZER_FILE));
-    single = await loadPolicy(resume.dir);
-  } else {
-    const corpus = [...data.math.train, ...data.math.heldOut, ...data.code.train, ...data.code.heldOut].flatMap((r) => [r.problem, r.domain === 'math' ? r.answer : '']);
-    tokenizer = CharTokenizer.fromCorpus(corpus, { extraChars: PRINTABLE });
-    const model = recipe.model;
-    // Pretrained (Hugging Face) policies come with their own tokenizer and loader (src/trainer/hf), not wired in here yet.
-    if (model.source !== 'builtin') throw new UserError(`recipe '${recipe.name}': model source '${model.source}' is not supported by this trainer yet`);
-    single = await createPolicy({ ...model, vocabSize: tokenizer.vocabSize, seed: recipe.seed });
+    model = { policy: await loadPolicy(resume.dir), codec: new CharPromptCodec(tokenizer, compactPrompts) };
+  } else if (!model) {
+    const spec = recipe.model;
+    if (spec.source === 'pretrained') {
+      // Checked before a byte of weights is allocated: refuse with what to change rather than swap or crash.
+      const { config } = asUserError(() => readFolderConfig(path.join(spec.path, CONFIG_FILE)));
+      const memory = checkRunMemory(recipe, config);
+      memoryEstimateBytes = memory.estimate.peakBytes;
+      log.event(`memory: ${describeEstimate(memory.estimate)}`);
+      model = await openFolderModel(spec.path, { contextLength: spec.contextLength, lora: spec.lora, seed: recipe.seed, compactPrompts });
+    } else {
+      const corpus = [...data.math.train, ...data.math.heldOut, ...data.code.train, ...data.code.heldOut].flatMap((r) => [r.problem, r.domain === 'math' ? r.answer : '']);
+      tokenizer = CharTokenizer.fromCorpus(corpus, { extraChars: PRINTABLE });
+      model = { policy: await createPolicy({ ...spec, vocabSize: tokenizer.vocabSize, seed: recipe.seed }), codec: new CharPromptCodec(tokenizer, compactPrompts) };
+    }
   }
   // Two cores: a replica in a worker thread takes half of every sampling and gradient job; the
   // combined result equals the single-process one, so the worker count never changes a run.
-  const policy: Policy = recipe.workers >= 2 ? await ParallelPolicy.create(single, { log: (m) => log.event(m) }) : single;
-  log.event(`policy: ${policy.parameterCount().toLocaleString('en-US')} parameters, vocabulary ${tokenizer.vocabSize}, context ${policy.config.contextLength}`);
-  const codec = new PromptCodec(tokenizer, data.compactPrompts);
+  const attach = async (m: RunModel): Promise<Policy> => (recipe.workers >= 2 ? ParallelPolicy.create(m.policy, { log: (msg) => log.event(msg) }) : m.policy);
+  let policy: Policy = await attach(model);
+  let codec: PromptCodec = model.codec;
+  const describe = (m: RunModel) => {
+    const summary = summarizeModel(recipe.model, m, memoryEstimateBytes);
+    writeJsonAtomic(paths.config, { ...runConfigWithSources, model: summary });
+    const trainable = summary.trainableParameters === summary.parameters ? '' : ` (${summary.trainableParameters.toLocaleString('en-US')} trainable)`;
+    log.event(`policy: ${m.folder ? `${summary.architecture ?? 'model'} from ${m.folder}` : 'built-in model'}, ${summary.parameters.toLocaleString('en-US')} parameters${trainable}, context ${m.policy.config.contextLength}`);
+  };
+  describe(model);
   const rewards = new Rewards({ log: (m) => log.event(`sandbox: ${m}`), select: recipe.rewards });
 
   const state: TrainerState = inPlace ? structuredClone(resume!.state) : {
@@ -177,7 +199,8 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
     state.time = new Date().toISOString();
     const dir = await writeCheckpoint(paths.checkpoints, state, async (tmp) => {
       await policy.save(tmp);
-      writeJsonAtomic(path.join(tmp, TOKENIZER_FILE), tokenizer.toJSON());
+      if (model!.folder) writeFieldFormats(tmp, model!);
+      else writeJsonAtomic(path.join(tmp, TOKENIZER_FILE), tokenizer!.toJSON());
       if (!state.sftDone) writeJsonAtomic(path.join(tmp, SFT_PROGRESS_FILE), { step: sftStepsDone, steps: recipe.sft.steps });
     }, { keep });
     log.event(`checkpoint ${path.relative(paths.dir, dir)} (${state.sftDone ? `step ${state.step}` : `SFT step ${sftStepsDone}/${recipe.sft.steps}`})`);
@@ -233,6 +256,19 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
       });
       if (!done) return await stopped();
       state.sftDone = true;
+      await checkpoint();
+    }
+
+    // --- the built-in model reaches RL as a model folder (<run>/sft-model), loaded like a downloaded one
+    if (!model.folder && state.step === 0) {
+      const config = policy.config;
+      const weights = policy.getWeights();
+      policy.dispose();
+      model = await publishBuiltinModel(paths.dir, config, weights, tokenizer!, { contextLength: config.contextLength, seed: recipe.seed, compactPrompts });
+      policy = await attach(model);
+      codec = model.codec;
+      log.event(`SFT model written as a model folder: ${path.relative(paths.dir, model.folder!)}; the RL stages load it from there`);
+      describe(model);
       await checkpoint();
     }
 

@@ -74,6 +74,7 @@ describe('launch checks and visible failures in code-server', { timeout: 420_000
       // The demo's 48-token answers do not fit beside these prompts: a warning the user accepts.
       const warning = await studio.clickDialogButton('Start Anyway');
       assert.match(warning, /leave less than 48 tokens of response/);
+      await studio.pickQuickItem('Built-in tiny model');
       // The file changes between the check and the trainer reading it (as a user's edit would): the
       // trainer now meets prompts longer than its context and the run fails.
       fs.writeFileSync(path.join(studio.workspaceDir, 'fit', 'short.jsonl'), LONG);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """PyTorch baseline for bench/pretrained.bench.ts: the same checkpoint folder, fp32, one thread.
 Prints JSON {"load_s", "peak_rss_mb", "sample_tokens_per_s", "score_tokens_per_s"}.
-Usage: bench_torch.py DIR BATCH PROMPT_LEN NEW_TOKENS SCORE_ROWS SCORE_LEN"""
+Usage: bench_torch.py DIR BATCH PROMPT_LEN NEW_TOKENS SCORE_ROWS SCORE_LEN [TEMPERATURE TOP_P]
+       bench_torch.py train DIR ROWS LENGTH STEPS
+         full fine-tuning with torch.optim.AdamW: prints {"step_s": [...], "peak_rss_mb"}"""
 import json
 import math
 import os
@@ -61,8 +63,51 @@ class Model:
         return rms_norm(x, W["model.norm.weight"], self.eps), new_cache
 
 
+def draw(logits, temperature, top_p, gen):
+    """Nucleus sampling of one token per row (temperature 0: argmax)."""
+    if temperature <= 0:
+        return logits.argmax(-1, keepdim=True)
+    probs = torch.softmax(logits / temperature, dim=-1)
+    if top_p < 1:
+        sorted_p, order = probs.sort(dim=-1, descending=True)
+        keep = sorted_p.cumsum(-1) - sorted_p < top_p
+        sorted_p = sorted_p * keep
+        return order.gather(-1, torch.multinomial(sorted_p, 1, generator=gen))
+    return torch.multinomial(probs, 1, generator=gen)
+
+
+def train(d, rows, length, steps):
+    """Full fine-tuning steps (forward, backward, AdamW) on random tokens; the loss is -Σ log p over all positions."""
+    with open(os.path.join(d, "config.json")) as f:
+        cfg = json.load(f)
+    W = {k: v.float().requires_grad_(True) for k, v in load_folder(d).items()}
+    m = Model(cfg, W)
+    opt = torch.optim.AdamW(list(W.values()), lr=1e-5)
+    gen = torch.Generator().manual_seed(0)
+    times = []
+    for _ in range(steps):
+        seqs = torch.randint(0, cfg["vocab_size"], (rows, length + 1), generator=gen)
+        t0 = time.time()
+        h, _ = m.step(seqs[:, :-1], 0, None)
+        flat, targets = h.reshape(-1, h.shape[-1]), seqs[:, 1:].reshape(-1)
+        loss = 0
+        for c in range(0, flat.shape[0], 64):  # chunks of logits, as ours
+            lp = torch.log_softmax(flat[c:c + 64] @ m.head.T, dim=-1)
+            loss = loss - lp.gather(-1, targets[c:c + 64, None]).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        times.append(time.time() - t0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    json.dump({"step_s": times, "peak_rss_mb": peak}, sys.stdout)
+
+
 def main():
+    if sys.argv[1] == "train":
+        return train(sys.argv[2], *map(int, sys.argv[3:6]))
     d, batch, plen, new, rows, slen = sys.argv[1], *map(int, sys.argv[2:7])
+    temperature = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
+    top_p = float(sys.argv[8]) if len(sys.argv) > 8 else 1.0
     t0 = time.time()
     with open(os.path.join(d, "config.json")) as f:
         cfg = json.load(f)
@@ -75,7 +120,7 @@ def main():
         t0 = time.time()
         h, cache = m.step(ids, 0, None)
         for s in range(new):
-            nxt = (h[:, -1] @ m.head.T).argmax(-1, keepdim=True)
+            nxt = draw(h[:, -1] @ m.head.T, temperature, top_p, gen)
             h, cache = m.step(nxt, plen + s, cache)
         sample_tps = batch * new / (time.time() - t0)
         seqs = torch.randint(0, V, (rows, slen), generator=gen)

@@ -10,6 +10,10 @@ Usage (prints one JSON object on stdout):
         {"dtype", "bits": [float32 bit patterns]}: torch's conversion of those values is reported.
   peft_reference.py merge ADAPTER_DIR BASE.json  BASE maps module names (…layers.0.self_attn.q_proj)
         to {"shape": [out, in], "bits": [float32 bit patterns]}; prints the merged weights' bits.
+  peft_reference.py merge-folder BASE_DIR ADAPTER_DIR OUT_DIR DTYPE   PEFT's merge_and_unload of a whole
+        model folder: every base tensor, adapted ones as W + lora_alpha / r * B @ A (float64), written
+        as OUT_DIR/model.safetensors in DTYPE (F32|F16|BF16, torch's .to()) with the base config.json;
+        prints {"merged": [module names]}.
 """
 import json
 import os
@@ -137,10 +141,74 @@ def merge(adapter_dir, base_file):
     print(json.dumps({"config": config, "merged": merged}))
 
 
+def load_weights(folder):
+    idx = os.path.join(folder, "model.safetensors.index.json")
+    if os.path.exists(idx):
+        with open(idx) as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+    else:
+        shards = ["model.safetensors"]
+    out = {}
+    for shard in shards:
+        content, _, _ = read_file(os.path.join(folder, shard))
+        out.update({name: t["tensor"] for name, t in content.items()})
+    return out
+
+
+def write_file(path, tensors):
+    header = {"__metadata__": {"format": "pt"}}
+    blobs = []
+    offset = 0
+    for name, t in tensors.items():
+        dtype = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16"}[t.dtype]
+        raw = t.contiguous().view(DTYPES[dtype][2]).numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    h = json.dumps(header).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def merge_folder(base_dir, adapter_dir, out_dir, dtype):
+    with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
+        config = json.load(f)
+    adapter, _, _ = read_file(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    scale = config["lora_alpha"] / config["r"]
+    weights = load_weights(base_dir)
+    merged = []
+    out = {}
+    prefix = "base_model.model."
+    for name, W in weights.items():
+        module = prefix + name[: -len(".weight")] if name.endswith(".weight") else None
+        if module and f"{module}.lora_A.weight" in adapter:
+            A = adapter[f"{module}.lora_A.weight"]["tensor"].to(torch.float64)
+            B = adapter[f"{module}.lora_B.weight"]["tensor"].to(torch.float64)
+            W = (W.to(torch.float64) + scale * (B @ A)).to(torch.float32)
+            merged.append(module)
+        out[name] = W.to(torch.float32).to(DTYPES[dtype][0])
+    adapted = {n[: -len(".lora_A.weight")] for n in adapter if n.endswith(".lora_A.weight")}
+    if adapted != set(merged):
+        fail(f"adapter modules without a base weight: {sorted(adapted - set(merged))}")
+    os.makedirs(out_dir, exist_ok=True)
+    write_file(os.path.join(out_dir, "model.safetensors"), out)
+    with open(os.path.join(base_dir, "config.json")) as f:
+        cfg = json.load(f)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    print(json.dumps({"merged": sorted(merged)}))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "inspect":
         inspect(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     elif len(sys.argv) == 4 and sys.argv[1] == "merge":
         merge(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 6 and sys.argv[1] == "merge-folder":
+        merge_folder(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         fail(__doc__)

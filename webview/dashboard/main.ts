@@ -6,6 +6,7 @@ import { isChartedMetric } from '../../src/core/runs/charts';
 import { MetricsTable } from '../../src/core/runs/metricsTable';
 import { StageTracker, stageMarksOfSamples } from '../../src/core/runs/stages';
 import { ChartBoard, runColor, type ShownRun } from './charts';
+import { renderModelLine } from './modelHeader';
 import { SamplesPane } from './samples';
 
 interface VsCodeApi {
@@ -39,6 +40,7 @@ function byId<T extends HTMLElement>(id: string): T {
 const titleEl = byId('run-title');
 const detailEl = byId('run-detail');
 const statusEl = byId('run-status');
+const modelEl = byId('run-model');
 const noticeEl = byId('notice');
 const compareList = byId('compare-list');
 const zoomLabel = byId('zoom-label');
@@ -152,6 +154,7 @@ function handle(msg: HostToDashboard): void {
       titleEl.textContent = primary.label;
       detailEl.textContent = primary.detail && primary.detail !== primary.label ? primary.detail : '';
       statusEl.textContent = primary.status ?? '';
+      renderModelLine(modelEl, undefined);
       crashBanner.hidden = primary.status !== 'crashed';
       board.setCrashed(primary.status === 'crashed');
       noticeEl.hidden = true;
@@ -179,6 +182,10 @@ function handle(msg: HostToDashboard): void {
       if (r.info.role === 'primary' && r.stages.addAll(stageMarksOfSamples(msg.samples))) board.invalidate();
       break;
     }
+    case 'model':
+      // The header names the primary run's model; a compared run's is in its own dashboard.
+      if (msg.key === order[0]) renderModelLine(modelEl, msg.model);
+      break;
     case 'progress': {
       if (msg.key !== order[0]) return;
       showProgress(msg);

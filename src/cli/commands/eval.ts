@@ -23,6 +23,7 @@ scores them with the recipe's reward for the domain, and prints one JSON object 
 run's: val-core/<source>/acc/mean@k (avg@k, i.e. pass@1) and val-aux/<source>/pass@k.
 
   --model DIR            the model folder (required)
+  --adapter DIR          a PEFT LoRA adapter folder applied on top of --model (merged at load)
   --data FILE            JSONL, JSON or Parquet rows of the domain (required)
   --domain math|code     (required)
   --k N                  samples per problem (default 4)
@@ -36,7 +37,7 @@ run's: val-core/<source>/acc/mean@k (avg@k, i.e. pass@1) and val-aux/<source>/pa
     const { values: v } = parseArgs({
       args,
       options: {
-        model: { type: 'string' }, data: { type: 'string' }, domain: { type: 'string' }, k: { type: 'string' },
+        model: { type: 'string' }, adapter: { type: 'string' }, data: { type: 'string' }, domain: { type: 'string' }, k: { type: 'string' },
         'max-new-tokens': { type: 'string' }, temperature: { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
         'no-chat': { type: 'boolean' }, backend: { type: 'string' },
       },
@@ -65,7 +66,7 @@ run's: val-core/<source>/acc/mean@k (avg@k, i.e. pass@1) and val-aux/<source>/pa
     }
     if (loaded.skipped.length) io.stderr.write(`${v.data}: ${loaded.skipped.length} of ${loaded.rowsRead} rows skipped; first: ${describeRowProblem(loaded.skipped[0])}\n`);
     await selectBackend(resolvePreference(v.backend));
-    const model = await loadPretrainedModel(v.model);
+    const model = await loadPretrainedModel(v.model, { adapter: v.adapter });
     const rewards = new Rewards();
     try {
       const codec = new ChatPromptCodec(model.tokenizer, v['no-chat'] ? null : model.chat, model.stopIds);
@@ -82,7 +83,7 @@ run's: val-core/<source>/acc/mean@k (avg@k, i.e. pass@1) and val-aux/<source>/pa
         maxNewTokens: Math.min(maxNewTokens, context - Math.max(...records.map((r) => codec.promptIds(r).length))),
         seed,
       });
-      io.stdout.write(JSON.stringify({ model: v.model, data: v.data, problems: records.length, k, ...evalMetrics(result) }) + '\n');
+      io.stdout.write(JSON.stringify({ model: v.model, ...(v.adapter ? { adapter: v.adapter } : {}), data: v.data, problems: records.length, k, ...evalMetrics(result) }) + '\n');
       return 0;
     } finally {
       model.policy.dispose();

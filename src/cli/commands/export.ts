@@ -1,14 +1,33 @@
 // `acereason export verl …` — curated JSONL → verl parquet + the reward module verl calls.
+// `acereason export hf …` — a pretrained run's checkpoint → a Hugging Face model (or PEFT adapter) folder.
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportVerl, readExportRecords } from '../../core/verl/export';
 import { filterFromRollouts } from '../../core/verl/rolloutFilter';
 import { writeRewardModule } from '../../core/verl/rewardModule';
 import { labelsFile } from '../../core/runs/layout';
+import { exportRunAsHf } from '../../trainer/hf/exportRun';
 import { summarizeLineProblems, writeLineProblems } from '../../core/dataset/lineProblems';
-import { CliError, parseArgs, type CliCommand } from '../command';
+import { CliError, parseArgs, type CliCommand, type CliIO } from '../command';
 
-const USAGE = `Usage: acereason export verl --input CURATED.jsonl... --out DIR [options]
+const HF_USAGE = `Usage: acereason export hf --run RUN_DIR --out DIR [--step N] [--merge [--base DIR]] [--force] [--json]
+
+Writes a pretrained run's checkpoint (the latest, or step N) as a folder transformers, vLLM and verl load:
+  full fine-tuning (checkpoints/<step>/hf/)   → DIR is that model folder (config.json, model.safetensors
+                                                or shards + index, generation_config.json, tokenizer files)
+  LoRA (checkpoints/<step>/adapter/)          → DIR is the PEFT adapter folder; with --merge, a full model
+                                                folder: base weights + lora_alpha/r · B·A, in the base's dtype
+
+Options:
+  --run RUN_DIR   the run folder (.acereason/runs/<run>)
+  --out DIR       output folder; written whole or not at all
+  --step N        the checkpoint's step (default: the latest)
+  --merge         merge a LoRA adapter into its base model
+  --base DIR      the base model folder for --merge (default: the adapter's base_model_name_or_path)
+  --force         replace DIR when it exists and is not empty
+  --json          print the result as JSON`;
+
+const VERL_USAGE = `Usage: acereason export verl --input CURATED.jsonl... --out DIR [options]
 
 Writes verl's parquet layout (data_source, prompt as a chat list with the recipe's instruction,
 ability, reward_model {style: "rule", ground_truth}, extra_info {id, source, split, index, ability}):
@@ -32,13 +51,24 @@ Options:
   --drop-solved-above P   threshold for --filter-rollouts (default 0.375 = 6/16)
   --json                  print the report as JSON`;
 
+const USAGE = `Usage: acereason export verl|hf …
+
+  export verl   curated prompts → verl's parquet + compute_score.py
+  export hf     a pretrained run's checkpoint → a Hugging Face model folder (or PEFT adapter)
+
+${VERL_USAGE}
+
+${HF_USAGE}`;
+
 export const command: CliCommand = {
   name: 'export',
-  summary: 'Export curated prompts for verl: parquet + a compute_score.py that calls `acereason serve`',
+  summary: 'Export curated prompts for verl (`export verl`) or a pretrained run as a Hugging Face model folder (`export hf`)',
   usage: USAGE,
+  subcommandUsage: { verl: VERL_USAGE, hf: HF_USAGE },
   async run(args, io) {
     const [target, ...rest] = args;
-    if (target !== 'verl') throw new CliError(`expected 'verl' after 'export'${target ? `, got '${target}'` : ''}\n\n${USAGE}`);
+    if (target === 'hf') return exportHf(rest, io);
+    if (target !== 'verl') throw new CliError(`expected 'verl' or 'hf' after 'export'${target ? `, got '${target}'` : ''}\n\n${USAGE}`);
     const { values } = parseArgs({
       args: rest, strict: true, options: {
         input: { type: 'string', multiple: true }, val: { type: 'string', multiple: true }, out: { type: 'string' },
@@ -101,3 +131,32 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+async function exportHf(args: string[], io: CliIO): Promise<number> {
+  const { values: v } = parseArgs({
+    args, strict: true, options: {
+      run: { type: 'string' }, out: { type: 'string' }, step: { type: 'string' }, merge: { type: 'boolean' }, base: { type: 'string' },
+      force: { type: 'boolean' }, json: { type: 'boolean' },
+    },
+  });
+  if (!v.run) throw new CliError('--run RUN_DIR is required');
+  if (!v.out) throw new CliError('--out DIR is required');
+  let step: number | undefined;
+  if (v.step !== undefined) {
+    step = Number(v.step);
+    if (!Number.isInteger(step) || step < 0) throw new CliError(`--step must be a non-negative integer, got '${v.step}'`);
+  }
+  if (v.base && !v.merge) throw new CliError('--base is only used with --merge');
+  const result = exportRunAsHf({ run: path.resolve(io.cwd, v.run), out: path.resolve(io.cwd, v.out), step, merge: !!v.merge, base: v.base ? path.resolve(io.cwd, v.base) : undefined, force: !!v.force });
+  if (v.json) {
+    io.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  }
+  const what = result.kind === 'model'
+    ? `the model folder (full fine-tuning, ${result.dtype})`
+    : result.kind === 'merged'
+      ? `a merged model folder (LoRA merged into ${result.base}, ${result.dtype})`
+      : `the LoRA adapter, not merged (base ${result.base ?? 'not named'}; pass --merge for a full model folder)`;
+  io.stdout.write(`wrote ${result.out}: ${what} from step ${result.step}\n`);
+  return 0;
+}

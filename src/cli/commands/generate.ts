@@ -13,6 +13,7 @@ Llama, Qwen2, Qwen3, Mistral). Input lines: {"prompt": "..."}, {"prompt_ids": [.
 {"messages": [{"role": "user", "content": "..."}]}.
 
   --model DIR            the model folder (required)
+  --adapter DIR          a PEFT LoRA adapter folder applied on top of --model (merged at load)
   --prompt TEXT          one prompt (instead of --input)
   --input FILE           JSONL, one prompt per line
   --chat                 render prompts with the model's chat template (add_generation_prompt)
@@ -58,7 +59,7 @@ export const command: CliCommand = {
     const { values: v } = parseArgs({
       args,
       options: {
-        model: { type: 'string' }, prompt: { type: 'string' }, input: { type: 'string' }, chat: { type: 'boolean' },
+        model: { type: 'string' }, adapter: { type: 'string' }, prompt: { type: 'string' }, input: { type: 'string' }, chat: { type: 'boolean' },
         'max-new-tokens': { type: 'string' }, temperature: { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
         json: { type: 'boolean' }, backend: { type: 'string' },
       },
@@ -69,7 +70,7 @@ export const command: CliCommand = {
     const maxNewTokens = number('max-new-tokens', v['max-new-tokens'], 256, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
     const seed = number('seed', v.seed, 0, Number.isInteger, 'an integer');
     await selectBackend(resolvePreference(v.backend));
-    const model = await loadPretrainedModel(v.model);
+    const model = await loadPretrainedModel(v.model, { adapter: v.adapter });
     try {
       const temperature = number('temperature', v.temperature, model.generation.temperature ?? 1, (x) => x >= 0, 'a number >= 0');
       const topP = number('top-p', v['top-p'], model.generation.topP ?? 1, (x) => x > 0 && x <= 1, 'in (0, 1]');

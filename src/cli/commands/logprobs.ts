@@ -10,18 +10,20 @@ import { CliError, parseArgs, type CliCommand } from '../command';
 export const command: CliCommand = {
   name: 'logprobs',
   summary: "Per-token log-probabilities of texts or token ids under a Hugging Face model folder (vLLM's prompt_logprobs)",
-  usage: `Usage: acereason logprobs --model DIR --input FILE.jsonl [--backend NAME]
+  usage: `Usage: acereason logprobs --model DIR --input FILE.jsonl [--adapter DIR] [--backend NAME]
 
 Input lines: {"ids": [..]} or {"text": "..."} (encoded as transformers' tokenizer(text) does, with the
 special tokens its post-processor adds). Output, one line each: {"ids": [..], "logprobs": [null, lp1, …]}
-where lp_i = log p(ids[i] | ids[0..i-1]).`,
+where lp_i = log p(ids[i] | ids[0..i-1]).
+--adapter DIR applies a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) on top of
+--model: W + lora_alpha/r · B·A, merged as the weights load.`,
   async run(args, io) {
-    const { values: v } = parseArgs({ args, options: { model: { type: 'string' }, input: { type: 'string' }, backend: { type: 'string' } }, strict: true });
+    const { values: v } = parseArgs({ args, options: { model: { type: 'string' }, adapter: { type: 'string' }, input: { type: 'string' }, backend: { type: 'string' } }, strict: true });
     if (!v.model) throw new CliError('--model DIR is required');
     if (!v.input) throw new CliError('--input FILE.jsonl is required');
     const lines = readJsonObjects(v.input);
     await selectBackend(resolvePreference(v.backend));
-    const model = await loadPretrainedModel(v.model);
+    const model = await loadPretrainedModel(v.model, { adapter: v.adapter });
     try {
       const context = model.policy.config.contextLength;
       const sequences = lines.map(({ line, value }) => {

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateLaunch, type LaunchCheck } from '../../core/launch/validateLaunch';
-import type { Recipe } from '../../core/rl/recipe';
+import { describeEstimate } from '../../core/model/memoryEstimate';
+import { withModelPath, type Recipe } from '../../core/rl/recipe';
 import { describePlan, planStages, type Phase, type PlannedStage } from '../../core/rl/schedule';
 import { isUserError } from '../../core/util/userError';
 import { runSeedGroup } from '../../trainer/ablate/seedGroup';
@@ -11,6 +12,8 @@ import { newRunId } from '../../core/runs/layout';
 import type { StartRunRequest, TrainerMessage } from '../../core/protocol/trainer';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
 import type { RunContext } from '../../trainer/context';
+import { CONFIG_FILE, readFolderConfig } from '../../trainer/hf/modelFolder';
+import { checkRunMemory } from '../../trainer/memoryCheck';
 import { missingData, resolveRecipe } from '../../trainer/rl/resolveRecipe';
 import { RESOLVED_RECIPE_FILE, runTraining } from '../../trainer/run';
 import { CliError, parseArgs, type CliCommand, type CliIO } from '../command';
@@ -32,8 +35,11 @@ Options:
   --resume RUN_DIR       continue RUN_DIR from its latest checkpoint (same folder), or with
                          --run-id/--phase start a new run from its weights
   --dataset PATH         JSONL file or folder with math.jsonl / code.jsonl (file-based recipes)
+  --model DIR            train this Hugging Face model folder instead of the recipe's model (a
+                         pretrained recipe keeps its LoRA and context settings)
   --backend NAME         auto | tensorflow-gpu | tensorflow | wasm | cpu (default: auto / TFJS_BACKEND)
-  --plan                 print the resolved stage plan and exit
+  --plan                 print the resolved stage plan (and, for a model folder, the memory
+                         estimate against free memory) and exit
   --force                run a GPU-sized recipe on a CPU backend anyway
   --quiet                no progress line, only events`;
 
@@ -87,7 +93,7 @@ export const command: CliCommand = {
       parsed = parseArgs({
         args, allowPositionals: false, options: {
           recipe: { type: 'string' }, seed: { type: 'string' }, seeds: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
-          phase: { type: 'string', default: 'all' }, resume: { type: 'string' }, dataset: { type: 'string' }, backend: { type: 'string' },
+          phase: { type: 'string', default: 'all' }, resume: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, backend: { type: 'string' },
           plan: { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false },
         },
       });
@@ -109,6 +115,7 @@ export const command: CliCommand = {
     let recipe;
     try {
       recipe = resolveRecipe(recipeArg, { seed, dataset: v.dataset ? path.resolve(io.cwd, v.dataset) : undefined });
+      if (v.model !== undefined) recipe = withModelPath(recipe, path.resolve(io.cwd, v.model));
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -126,6 +133,18 @@ export const command: CliCommand = {
     }
     // The run prints its plan when it starts; --plan prints it here and stops.
     if (v.plan) for (const line of describePlan(recipe, plan)) io.stdout.write(line + '\n');
+    // A model folder's memory is checked from its config.json before anything is loaded.
+    if (recipe.model.source === 'pretrained') {
+      try {
+        const config = readFolderConfig(path.join(recipe.model.path, CONFIG_FILE)).config;
+        const { estimate } = checkRunMemory(recipe, config);
+        if (v.plan) io.stdout.write(`memory: ${describeEstimate(estimate)}\n`);
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        if (!v.plan) throw new CliError(e.message);
+        io.stdout.write(`memory: ${e.message}\n`);
+      }
+    }
     const noData = missingData(recipe);
     if (noData && v.plan) {
       io.stderr.write(`note: ${noData}\n`);
@@ -156,7 +175,9 @@ export const command: CliCommand = {
       if (!v['run-id']) { runsDir = path.dirname(resumeFrom); runId = path.basename(resumeFrom); }
     }
     const workspaceDir = path.basename(runsDir) === 'runs' && path.basename(path.dirname(runsDir)) === '.acereason' ? path.dirname(path.dirname(runsDir)) : io.cwd;
-    const req: StartRunRequest = { runId, runsDir, workspaceDir, recipe: recipeArg, phase, resumeFrom, dataset: v.dataset ? path.resolve(io.cwd, v.dataset) : undefined, seed };
+    // --model travels as the editor's model pick does, with the recipe's LoRA kept.
+    const model = v.model !== undefined && recipe.model.source === 'pretrained' ? { path: recipe.model.path, ...(recipe.model.lora ? { lora: recipe.model.lora } : {}) } : undefined;
+    const req: StartRunRequest = { runId, runsDir, workspaceDir, recipe: recipeArg, phase, resumeFrom, dataset: v.dataset ? path.resolve(io.cwd, v.dataset) : undefined, seed, model };
 
     let stopping = false;
     const onSignal = () => {

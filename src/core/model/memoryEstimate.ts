@@ -3,10 +3,19 @@
 // when the checkpoint is BF16). The model is described by config.json's numbers; the trainer's
 // DecoderConfig extends `ModelShape`, so a loaded config can be passed as it is.
 //
-// Peak = weights + optimizer state + max(training, rollout) + runtime, where
-//   training = gradients + activations of one micro-batch + one chunk of vocabulary-sized log-prob buffers,
-//   rollout  = KV cache of the rollout batch + one decoding step's logits.
-// (Gradients live only between a step's first backward and its optimizer update; rollouts happen outside it.)
+// Every term counts what the trainer's code keeps alive (src/trainer/hf/decoder.ts, model/
+// transformerPolicy.ts, model/adam.ts, model/tokenLogprobs.ts), in steady state (after the first
+// update, so Adam's moments always exist):
+//   Peak = runtime + weights + Adam state + max(training, update, rollout), where
+//   training = one micro-batch's backward: its autograd tape (activations and the weight copies the
+//              tape saves) + the gradients accumulated so far + this micro-batch's gradients, or the
+//              head's backward (chunked log-prob buffers), whichever moment is larger;
+//   update   = the gradients as JS arrays + Adam's per-parameter temporaries;
+//   rollout  = the KV cache (twice: each decoding step concatenates a grown copy) + logits.
+// The tape matters most: tfjs keeps a COPY of every tensor a gradient needs (on wasm its Identity
+// kernel copies), so a value used by three ops is kept three times. The counts below were derived
+// op by op from the decoder's forward pass and tfjs's gradient configs, and checked against the
+// tape of a real pass (test/unit/pretrained/memoryMeasured.test.ts measures the whole).
 
 import { PROJECTIONS, type Projection } from './projections';
 
@@ -42,6 +51,8 @@ export interface RunShape {
   rolloutBatch: number;
   /** Prompt + maximum response length of a rollout. */
   rolloutSequenceLength: number;
+  /** Micro-batches per optimizer step; above 1 the gradients of earlier ones are held while the next is computed. Default 2 (the conservative case). */
+  microBatchesPerStep?: number;
 }
 
 const FLOAT = 4;
@@ -84,27 +95,92 @@ export function loraParameterCount(m: ModelShape, rank: number, targets: readonl
 }
 
 /**
- * Floats one token keeps per layer for the backward pass:
- * attention: norm input and output (2h), q, k, v (Hd + 2·KVd), rotated q and k (Hd + KVd),
- *   scores and probabilities (2·H·S), the attention context (Hd); with q/k norms, normalised q and k (Hd + KVd);
- * MLP: norm input and output (2h), gate, up, silu(gate) and their product (4·I);
- * LoRA: the rank-r product A·x of every adapted projection.
+ * Floats the autograd tape keeps per token and layer (each a separate copy, see the top of the file):
+ * - each RMSNorm keeps x (square), x² (mean), x (·rsqrt) and x·rsqrt (·weight): 4h, two norms 8h;
+ * - each projection with a trainable matrix keeps its input (full fine-tuning: q, k, v, gate, up take
+ *   h, o takes H·d, down takes I; with LoRA only the adapted ones, through A);
+ * - q: the projection output (reshape), the rotate-half halves (concat), x and the rotated x (two
+ *   products), both products (add), the rotated q (reshape) and its reshape (matmul): 7·H·d; k the same
+ *   7·KV·d; v: output, transposed, matmul input 3·KV·d;
+ * - scores: raw (·scale), scaled (reshape and + mask), probabilities (softmax, reshape, matmul): 6·H·S;
+ * - attention output before and after its transpose (two reshapes): 2·H·d;
+ * - the two residual additions keep both operands: 4h;
+ * - MLP: sigmoid(gate), gate and sigmoid (product), silu and up (product): 5·I;
+ * - q/k/v biases keep the projection outputs (add): H·d + 2·KV·d; an o bias h;
+ *   Qwen3's per-head q/k norms four copies each: 4·(H·d + KV·d);
+ * - LoRA per adapted projection [in → out]: A·x (r), B·A·x (·scale), and both addends: r + 3·out.
  */
 export function activationFloatsPerTokenLayer(m: ModelShape, sequenceLength: number, tuning: Tuning): number {
+  const h = m.hiddenSize;
   const q = m.heads * m.headDim;
   const kv = m.kvHeads * m.headDim;
-  const attention = 2 * m.hiddenSize + 3 * q + 3 * kv + 2 * m.heads * sequenceLength + (m.qkNorm ? q + kv : 0);
-  const mlp = 2 * m.hiddenSize + 4 * m.intermediateSize;
-  const lora = tuning.kind === 'lora' ? tuning.rank * tuning.targets.length : 0;
-  return attention + mlp + lora;
+  const I = m.intermediateSize;
+  const f = projectionFeatures(m);
+  const trained: readonly Projection[] = tuning.kind === 'lora' ? tuning.targets : PROJECTIONS;
+  const projectionInputs = trained.reduce((a, p) => a + f[p][0], 0);
+  const norms = 2 * 4 * h;
+  const attention = 7 * q + 7 * kv + 3 * kv + 6 * m.heads * sequenceLength + 2 * q;
+  const residuals = 4 * h;
+  const mlp = 5 * I;
+  const biases = (m.qkvBias ? q + 2 * kv : 0) + (m.oBias ? h : 0);
+  const qkNorm = m.qkNorm ? 4 * (q + kv) : 0;
+  const lora = tuning.kind === 'lora' ? tuning.targets.reduce((a, p) => a + tuning.rank + 3 * f[p][1], 0) : 0;
+  return norms + projectionInputs + attention + residuals + mlp + biases + qkNorm + lora;
+}
+
+/**
+ * Floats of intermediate gradients per token and layer at the end of a backward pass. tfjs's
+ * backpropagation keeps the gradient of every tensor on the path from the trainable parameters to the
+ * loss in one map that is freed only when the whole backward ends, so by then there is one gradient per
+ * forward value that owns memory (reshapes are views, and so are their gradients):
+ * - each RMSNorm: x², x·rsqrt and the output: 3h, two norms 6h;
+ * - q: projection output, transpose, the rotate-half halves and negation (1.5·H·d), their concatenation,
+ *   two products and their sum: 7.5·H·d; k the same 7.5·KV·d; v: output and transpose 2·KV·d;
+ * - scores: raw, scaled, masked, probabilities: 4·H·S; attention output and its transpose 2·H·d;
+ * - o output, two residual sums, down output: 4h; MLP gate, sigmoid, silu, up, product: 5·I;
+ * - q/k/v biases: the sums H·d + 2·KV·d; an o bias h; Qwen3's q/k norms 3·(H·d + KV·d);
+ * - LoRA per adapted projection [in → out]: A·x (r), B·A·x, it scaled, the sum: r + 3·out.
+ */
+export function gradientFloatsPerTokenLayer(m: ModelShape, sequenceLength: number, tuning: Tuning): number {
+  const h = m.hiddenSize;
+  const q = m.heads * m.headDim;
+  const kv = m.kvHeads * m.headDim;
+  const f = projectionFeatures(m);
+  const attention = 7.5 * q + 7.5 * kv + 2 * kv + 4 * m.heads * sequenceLength + 2 * q;
+  const biases = (m.qkvBias ? q + 2 * kv : 0) + (m.oBias ? h : 0);
+  const qkNorm = m.qkNorm ? 3 * (q + kv) : 0;
+  const lora = tuning.kind === 'lora' ? tuning.targets.reduce((a, p) => a + tuning.rank + 3 * f[p][1], 0) : 0;
+  return 6 * h + attention + 4 * h + 5 * m.intermediateSize + biases + qkNorm + lora;
+}
+
+/** Floats the tape keeps per layer and micro-batch whatever its rows: RoPE's cos/sin tables (two rotations × two tables × S·d) and the causal mask (S²). */
+export function activationFloatsPerLayerSequence(m: ModelShape, sequenceLength: number): number {
+  return 4 * sequenceLength * m.headDim + sequenceLength * sequenceLength;
 }
 
 export interface MemoryBreakdown {
   weights: number;
+  /** One set of gradients of the trainable parameters. */
   gradients: number;
+  /** Adam's first and second moments. */
   optimizer: number;
+  /** adam.ts creates each moment as t.variable(t.zerosLike(p)): the zeros tensor is never disposed, so its data outlives the first assign (one more moment-sized pair). */
+  optimizerZeros: number;
+  /** The tape's copies of activations of one micro-batch. */
   activations: number;
+  /** The tape's copies of weights: each trainable projection saves its matrix, RMSNorm its weight, the log-prob head its matrix, and a frozen (LoRA) embedding lookup its table. */
+  tapeWeights: number;
+  /** Gradients of the intermediate values of one micro-batch, all held until its backward ends. */
+  backwardValues: number;
+  /** Gradients of the earlier micro-batches of the step, held while the next one is computed. */
+  accumulated: number;
+  /** The head's backward: a copy of the head, its gradient and each chunk's gradient (vocabulary × hidden each). */
+  headGradient: number;
+  /** Vocabulary-sized buffers of one log-prob chunk in the backward (logits, their softmax, one-hot, its difference, …). */
   logprobChunk: number;
+  /** The update: the step's gradients as JS arrays plus Adam's temporaries for the largest parameter. */
+  update: number;
+  /** KV cache of the rollout batch, twice: each decoding step concatenates a grown copy before the old one is freed. */
   kvCache: number;
   rolloutLogits: number;
   runtime: number;
@@ -114,8 +190,10 @@ export interface MemoryEstimate {
   totalParameters: number;
   trainableParameters: number;
   bytes: MemoryBreakdown;
-  /** gradients + activations + logprobChunk */
+  /** The larger moment of a micro-batch's backward, or the summing of accumulated gradients. */
   trainingBytes: number;
+  /** update */
+  updateBytes: number;
   /** kvCache + rolloutLogits */
   rolloutBytes: number;
   peakBytes: number;
@@ -126,26 +204,59 @@ export interface MemoryEstimate {
   advice: string[];
 }
 
+/** Vocabulary-sized buffers one log-prob chunk holds at once in the backward: logits, the softmax's difference and exponent, the one-hot (int32 and float), its difference, that times dy, its transpose. */
+const LOGPROB_CHUNK_BUFFERS = 8;
+/**
+ * Parameter-sized tensors of one Adam update (adam.ts, one tidy per parameter): the gradient and it
+ * scaled, three for m, four for v, six for the step, the new weight; the new m and v stay as state.
+ */
+const ADAM_TEMPORARIES = 13;
+
 export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, freeBytes?: number, runtimeBytes = DEFAULT_RUNTIME_BYTES): MemoryEstimate {
-  const base = parameterCount(m).total;
-  const adapter = tuning.kind === 'lora' ? loraParameterCount(m, tuning.rank, tuning.targets) : 0;
-  const trainable = tuning.kind === 'lora' ? adapter : base;
-  const perToken = m.layers * activationFloatsPerTokenLayer(m, run.sequenceLength, tuning) + 2 * m.hiddenSize; // + final norm in/out
+  const counts = parameterCount(m);
+  const base = counts.total;
+  const lora = tuning.kind === 'lora';
+  const adapter = lora ? loraParameterCount(m, tuning.rank, tuning.targets) : 0;
+  const trainable = lora ? adapter : base;
+  const f = projectionFeatures(m);
+  const headMatrix = m.vocabSize * m.hiddenSize;
+  const layerMatrices = PROJECTIONS.reduce((a, p) => a + f[p][0] * f[p][1], 0);
+  // Final norm (4h) and the head's input (h) per token, on top of the layers.
+  const perToken = m.layers * activationFloatsPerTokenLayer(m, run.sequenceLength, tuning) + 5 * m.hiddenSize;
+  const tapeWeights = (lora ? adapter + m.layers * (counts.perLayer - layerMatrices) + headMatrix : m.layers * counts.perLayer) + m.hiddenSize + headMatrix;
+  const chunks = Math.ceil(run.microBatchTokens / Math.max(1, run.logprobChunkTokens));
+  const accumulating = (run.microBatchesPerStep ?? 2) > 1;
+  const largest = lora ? Math.max(...tuning.targets.map((p) => tuning.rank * Math.max(f[p][0], f[p][1]))) : Math.max(headMatrix, ...PROJECTIONS.map((p) => f[p][0] * f[p][1]));
   const bytes: MemoryBreakdown = {
     weights: (base + adapter) * FLOAT,
     gradients: trainable * FLOAT,
-    optimizer: 2 * trainable * FLOAT, // Adam's first and second moments
-    activations: run.microBatchTokens * perToken * FLOAT,
-    logprobChunk: 2 * run.logprobChunkTokens * m.vocabSize * FLOAT, // the chunk's logits and their gradient
-    kvCache: run.rolloutBatch * run.rolloutSequenceLength * m.layers * 2 * m.kvHeads * m.headDim * FLOAT,
-    rolloutLogits: run.rolloutBatch * m.vocabSize * FLOAT,
+    optimizer: 2 * trainable * FLOAT,
+    optimizerZeros: 2 * trainable * FLOAT,
+    activations: (run.microBatchTokens * perToken + m.layers * activationFloatsPerLayerSequence(m, run.sequenceLength)) * FLOAT,
+    tapeWeights: tapeWeights * FLOAT,
+    // + the final norm's three values (and, full fine-tuning, the embedding rows) per token.
+    backwardValues: run.microBatchTokens * (m.layers * gradientFloatsPerTokenLayer(m, run.sequenceLength, tuning) + (lora ? 3 : 4) * m.hiddenSize) * FLOAT,
+    accumulated: accumulating ? trainable * FLOAT : 0,
+    headGradient: (chunks > 1 ? 3 : 2) * headMatrix * FLOAT,
+    logprobChunk: LOGPROB_CHUNK_BUFFERS * Math.min(run.logprobChunkTokens, run.microBatchTokens) * m.vocabSize * FLOAT,
+    update: (trainable + ADAM_TEMPORARIES * largest) * FLOAT,
+    kvCache: 2 * run.rolloutBatch * run.rolloutSequenceLength * m.layers * 2 * m.kvHeads * m.headDim * FLOAT,
+    rolloutLogits: 3 * run.rolloutBatch * m.vocabSize * FLOAT, // logits, their softmax, its copy read into JS
     runtime: runtimeBytes,
   };
-  const trainingBytes = bytes.gradients + bytes.activations + bytes.logprobChunk;
-  const rolloutBytes = bytes.kvCache + bytes.rolloutLogits;
-  const peakBytes = bytes.weights + bytes.optimizer + Math.max(trainingBytes, rolloutBytes) + bytes.runtime;
+  const b = bytes;
+  const tape = b.activations + b.tapeWeights + b.accumulated;
+  const trainingBytes = Math.max(
+    tape + b.headGradient + b.logprobChunk, // the head's backward runs first
+    // The end of the backward: all of this micro-batch's gradients (LoRA: the frozen head's gradient is computed too and lives until the backward ends).
+    tape + b.backwardValues + b.gradients + (lora ? headMatrix * FLOAT : 0),
+    (accumulating ? 3 : 2) * b.gradients, // summing into the accumulator / reading the sum into JS arrays
+  );
+  const updateBytes = b.update;
+  const rolloutBytes = b.kvCache + b.rolloutLogits;
+  const peakBytes = b.runtime + b.weights + b.optimizer + b.optimizerZeros + Math.max(trainingBytes, updateBytes, rolloutBytes);
   const fits = freeBytes === undefined || peakBytes <= freeBytes;
-  const estimate: MemoryEstimate = { totalParameters: base + adapter, trainableParameters: trainable, bytes, trainingBytes, rolloutBytes, peakBytes, freeBytes, fits, advice: [] };
+  const estimate: MemoryEstimate = { totalParameters: base + adapter, trainableParameters: trainable, bytes, trainingBytes, updateBytes, rolloutBytes, peakBytes, freeBytes, fits, advice: [] };
   if (!fits) estimate.advice = advise(m, tuning, run, estimate, freeBytes!, runtimeBytes);
   return estimate;
 }
@@ -160,9 +271,9 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
   if (frozen > free) advice.push(`the fp32 weights alone need ${formatGiB(frozen)} of the ${formatGiB(free)} free: use a smaller model`);
   if (tuning.kind === 'full') {
     const lora = estimateRunMemory(m, { kind: 'lora', rank: 16, targets: PROJECTIONS }, run, undefined, runtime);
-    advice.push(`use "lora" (model.lora, e.g. {"rank": 16, "alpha": 32, "targets": all 7 projections}): gradients and Adam state for ${e.trainableParameters.toLocaleString('en-US')} parameters need ${formatGiB(e.bytes.gradients + e.bytes.optimizer)}; with LoRA the peak is ${formatGiB(lora.peakBytes)}`);
+    advice.push(`use "lora" (model.lora, e.g. {"rank": 16, "alpha": 32, "targets": all 7 projections}): gradients and Adam state for ${e.trainableParameters.toLocaleString('en-US')} parameters need ${formatGiB(e.bytes.gradients + e.bytes.optimizer + e.bytes.optimizerZeros)}; with LoRA the peak is ${formatGiB(lora.peakBytes)}`);
   }
-  if (e.trainingBytes >= e.rolloutBytes && run.microBatchTokens > 1) {
+  if (e.trainingBytes >= Math.max(e.rolloutBytes, e.updateBytes) && run.microBatchTokens > 1) {
     let tokens = run.microBatchTokens;
     let peak = e.peakBytes;
     while (tokens > 1 && peak > free) {
@@ -172,7 +283,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
     // Only worth saying when some micro-batch size actually fits.
     if (peak <= free) advice.push(`smaller micro-batch: activations of ${run.microBatchTokens} tokens need ${formatGiB(e.bytes.activations + e.bytes.logprobChunk)}; ${tokens} tokens per micro-batch gives a peak of ${formatGiB(peak)}`);
   }
-  if (e.rolloutBytes > e.trainingBytes) {
+  if (e.rolloutBytes > Math.max(e.trainingBytes, e.updateBytes)) {
     advice.push(`fewer sequences per rollout batch or shorter responses: the KV cache of ${run.rolloutBatch} × ${run.rolloutSequenceLength} tokens needs ${formatGiB(e.bytes.kvCache)}`);
   }
   return advice;
@@ -181,7 +292,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
 /** One line for logs and the refusal message. */
 export function describeEstimate(e: MemoryEstimate): string {
   const b = e.bytes;
-  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `activations ${formatGiB(b.activations)}`, `log-prob chunk ${formatGiB(b.logprobChunk)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
+  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `Adam's initial zeros ${formatGiB(b.optimizerZeros)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
   const head = `estimated peak ${formatGiB(e.peakBytes)}${e.freeBytes === undefined ? '' : ` of ${formatGiB(e.freeBytes)} free`}`;
   return `${head} (${parts.join(', ')}); ${e.trainableParameters.toLocaleString('en-US')} of ${e.totalParameters.toLocaleString('en-US')} parameters trained`;
 }

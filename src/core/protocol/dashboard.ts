@@ -1,7 +1,7 @@
 // The extension host ⇄ dashboard webview protocol: one discriminated union per direction, both
 // validated on receipt (the webview validates what the host sends, the host what the webview sends).
 import { z } from 'zod';
-import { RunStatus, SampleRecord, describeZodError, type Parsed } from './trainer';
+import { RunModelSummary, RunStatus, SampleRecord, describeZodError, type Parsed } from './trainer';
 
 const runKey = z.string().min(1).max(4096);
 const step = z.number().int().nonnegative();
@@ -70,6 +70,8 @@ export const HostToDashboard = z.discriminatedUnion('type', [
     detail: z.string().max(4000).optional(),
     logTail: z.array(z.string().max(2000)).max(50).optional(),
   }),
+  /** The model a run folder's config.json names (`model`, written by the trainer), for the header; sent again when it changes. */
+  z.object({ type: z.literal('model'), key: runKey, model: RunModelSummary }),
   /** Result of a curation request (a label appended to labels.jsonl, or why not). */
   z.object({ type: z.literal('labelResult'), requestId: z.number().int(), ok: z.boolean(), message: z.string().max(2000) }),
   /** Something went wrong host-side that the user should see in the dashboard. */

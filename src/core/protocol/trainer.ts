@@ -4,6 +4,7 @@
 // there, by the dashboard as by any other reader; these messages say whether the trainer is alive and
 // what it is doing, for the supervisor, the status bar and the CLI.
 import { z } from 'zod';
+import { PROJECTIONS } from '../model/projections';
 
 const finite = z.number().finite();
 const metricData = z.record(z.string().max(200), z.number());
@@ -61,6 +62,28 @@ export const TrainerMessage = z.discriminatedUnion('type', [
 ]);
 export type TrainerMessage = z.infer<typeof TrainerMessage>;
 
+/**
+ * The model picked in Start Math RL / Start Code RL: a model folder, with LoRA or (no `lora`) full
+ * fine-tuning. The trainer applies it to the recipe as `acereason train --model DIR` does, then sets
+ * `model.lora` to this `lora` (removing the recipe's own when absent); the recipe's validation checks
+ * it again with the same field paths.
+ */
+export const StartModelLora = z.object({
+  rank: z.number().int().positive().max(4096),
+  alpha: z.number().positive().max(1_000_000),
+  dropout: z.number().min(0).lt(1).optional(),
+  targets: z.array(z.enum(PROJECTIONS)).min(1, `name at least one of ${PROJECTIONS.join(', ')}`).max(PROJECTIONS.length)
+    .refine((t) => new Set(t).size === t.length, { message: 'a target is listed twice' }),
+}).strict();
+export type StartModelLora = z.infer<typeof StartModelLora>;
+
+export const StartModelChoice = z.object({
+  /** An absolute path to the model folder (the one holding config.json). */
+  path: z.string().min(1, 'the model folder path is empty').max(4096),
+  lora: StartModelLora.optional(),
+}).strict();
+export type StartModelChoice = z.infer<typeof StartModelChoice>;
+
 export const StartRunRequest = z.object({
   runId: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/),
   runsDir: z.string().min(1).max(4096),
@@ -73,8 +96,51 @@ export const StartRunRequest = z.object({
   resumeFrom: z.string().max(4096).optional(),
   dataset: z.string().max(4096).optional(),
   seed: z.number().int().optional(),
+  /** Train this Hugging Face model folder instead of the recipe's model (the editor's model pick). Absent: the recipe's model. */
+  model: StartModelChoice.optional(),
 });
 export type StartRunRequest = z.infer<typeof StartRunRequest>;
+
+/** The editor's default LoRA: rank 16, alpha 32 (PEFT's scale 2), every projection of a decoder block. */
+export const DEFAULT_EDITOR_LORA: StartModelLora = { rank: 16, alpha: 32, targets: [...PROJECTIONS] };
+
+/**
+ * What the trainer records about its model in the run folder's config.json (`model`), for the
+ * dashboard header: a label, the parameter counts, LoRA, the peak-memory estimate. Every field is
+ * optional here because runs written before it have none of them and a reader shows what is there.
+ */
+export const RunModelSummary = z.object({
+  label: z.string().min(1).max(500).optional(),
+  source: z.enum(['builtin', 'pretrained']).optional(),
+  path: z.string().min(1).max(4096).optional(),
+  architecture: z.string().min(1).max(200).optional(),
+  parameters: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  trainableParameters: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  lora: z.object({
+    rank: z.number().int().positive().max(1_000_000),
+    alpha: z.number().positive().finite(),
+    targets: z.array(z.string().min(1).max(100)).max(100),
+  }).optional(),
+  memoryEstimateBytes: z.number().nonnegative().finite().optional(),
+}).strict();
+export type RunModelSummary = z.infer<typeof RunModelSummary>;
+
+/**
+ * The `model` of a run's config.json, field by field: a field that is missing or malformed is left
+ * out (the rest still shows); undefined when no field is usable (an older run, or no config yet).
+ */
+export function readRunModelSummary(config: unknown): RunModelSummary | undefined {
+  const raw = config && typeof config === 'object' ? (config as { model?: unknown }).model : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(RunModelSummary.shape)) {
+    const value = (raw as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) out[field] = parsed.data;
+  }
+  return Object.keys(out).length ? (out as RunModelSummary) : undefined;
+}
 
 /** Host → trainer. */
 export const HostMessage = z.discriminatedUnion('type', [
@@ -91,6 +157,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function describe(err: z.ZodError): string {
   return err.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseStartRunRequest(raw: unknown): Parsed<StartRunRequest> {
+  const r = StartRunRequest.safeParse(raw);
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: describe(r.error) };
 }
 
 export function parseTrainerMessage(raw: unknown): Parsed<TrainerMessage> {

@@ -36,6 +36,7 @@ ${i.styleUris.map((u) => `<link rel="stylesheet" href="${attr(u)}">`).join('\n')
   <output id="smoothing-value" for="smoothing" class="meta">0.60</output>
   <span id="zoom-label" class="meta"></span>
   <button type="button" id="reset-zoom" class="secondary" title="Show every step (or double-click a chart)">Reset zoom</button>
+  <div id="run-model" class="model-line meta" aria-label="Model" hidden></div>
 </header>
 <section id="crash-banner" class="banner error" role="alert" hidden>
   <h2 id="crash-title">This run crashed</h2>

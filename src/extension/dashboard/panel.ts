@@ -18,6 +18,7 @@ import type { Services } from '../services';
 import { runsDir, workspaceDir } from '../settings';
 import { dashboardHtml } from './html';
 import { openSampleDocument } from './sampleDocument';
+import { RunModelWatch } from './runModelWatch';
 
 export const DASHBOARD_VIEW_TYPE = 'acereason.dashboard';
 const POLL_MS = 500;
@@ -35,6 +36,8 @@ export class DashboardPanel implements vscode.Disposable {
   static current: DashboardPanel | undefined;
 
   private feeds: RunFeed[] = [];
+  /** config.json's `model` of each shown run folder, by feed key (the header names the primary's). */
+  private models = new Map<string, RunModelWatch>();
   private state: DashboardState;
   private readonly outbox: VisibilityBuffer<HostToDashboard>;
   private readonly timer: NodeJS.Timeout;
@@ -77,7 +80,10 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private makeFeeds(state: DashboardState): RunFeed[] {
-    return [state.source, ...(state.compare ?? [])].map((src) => new RunFeed(src));
+    const feeds = [state.source, ...(state.compare ?? [])].map((src) => new RunFeed(src));
+    this.models = new Map(feeds.flatMap((f) => f.source.kind === 'run'
+      ? [[f.key, new RunModelWatch(runPaths(f.source.runsDir, f.source.runId).config)] as const] : []));
+    return feeds;
   }
 
   private retarget(state: DashboardState): void {
@@ -114,6 +120,9 @@ export class DashboardPanel implements vscode.Disposable {
       runs: this.feeds.map((f, i) => f.info(i === 0 ? 'primary' : 'compare', f.key === active)),
     });
     for (const f of this.feeds) {
+      const model = this.models.get(f.key);
+      model?.poll();
+      if (model?.current) this.post({ type: 'model', key: f.key, model: model.current });
       const snap = f.snapshot();
       for (const chunk of snap.metrics) this.post({ type: 'metrics', key: f.key, metrics: chunk });
       for (const chunk of snap.sftMetrics) this.post({ type: 'metrics', key: f.key, metrics: chunk, table: 'sft' });
@@ -127,6 +136,8 @@ export class DashboardPanel implements vscode.Disposable {
     for (const f of this.feeds) {
       const d = f.poll();
       if (d.restarted) { this.sendSnapshot(); return; }
+      const model = this.models.get(f.key);
+      if (model?.poll()) this.post({ type: 'model', key: f.key, model: model.current ?? {} });
       if (d.metrics) this.post({ type: 'metrics', key: f.key, metrics: d.metrics });
       if (d.sftMetrics) this.post({ type: 'metrics', key: f.key, metrics: d.sftMetrics, table: 'sft' });
       if (d.stages) this.post({ type: 'stages', key: f.key, stages: d.stages });

@@ -1,10 +1,11 @@
-// The Runs view ('acereason.runs') and its item actions: open dashboard, resume, reveal, delete.
+// The Runs view ('acereason.runs') and its item actions: open dashboard, resume, reveal, export, delete.
 // Refreshes on file changes under the runs folder and on trainer events (debounced).
 import * as vscode from 'vscode';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Services } from '../services';
 import { runsDir } from '../settings';
+import { exportRunAsHf, type ExportAnswers } from './exportHf';
 import { RunItem, RunsTreeProvider } from './tree';
 
 const REFRESH_DEBOUNCE_MS = 300;
@@ -72,6 +73,10 @@ export function registerRunsView(s: Services): void {
       const it = itemOf(arg);
       if (it) return vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(it.dir));
       return undefined;
+    }),
+    vscode.commands.registerCommand('acereason.runs.exportHf', (arg?: unknown, answers?: ExportAnswers) => {
+      const it = itemOf(arg);
+      return it ? exportRunAsHf(s, it, answers) : undefined;
     }),
     vscode.commands.registerCommand('acereason.runs.delete', async (arg?: unknown, opts?: { confirm?: boolean }) => {
       const it = itemOf(arg);

@@ -5,22 +5,26 @@
 // (DeepSeek-R1-Distill's ends with "<think>\n") or by the model (Qwen3) is the template's business;
 // `thinkOpenedByPrompt` says which, so a response can be read as the full reasoning text.
 import type { PromptRecord } from '../../core/dataset/records';
+import type { PromptCodec } from '../rl/codec';
 import { promptText } from '../tasks/prompt';
 import type { ChatMessage, ChatTemplate } from './chatTemplate';
 import type { HfTokenizer } from './hfTokenizer';
 
-export class ChatPromptCodec {
+export class ChatPromptCodec implements PromptCodec {
   constructor(
     readonly tokenizer: HfTokenizer,
     readonly chat: ChatTemplate | null,
     readonly stopTokens: number[],
     /** Extra template variables (e.g. {enable_thinking: true} for Qwen3). */
     readonly templateExtra: Record<string, unknown> = {},
+    /** The short prompt form (the built-in tiny model's, see tasks/prompt.ts) instead of the full instruction. */
+    readonly compactPrompts = false,
   ) {}
 
   /** The user turn: the problem and the recipe's instruction for its domain. */
   userMessage(record: PromptRecord): string {
-    return promptText(record, false).trimEnd();
+    const text = promptText(record, this.compactPrompts);
+    return this.compactPrompts || !this.chat ? text : text.trimEnd();
   }
 
   /** The full prompt text the model sees. Without a chat template: <bos> (if any) + the user turn. */
@@ -35,6 +39,13 @@ export class ChatPromptCodec {
 
   promptIds(record: PromptRecord): number[] {
     return this.tokenizer.encode(this.promptText(record));
+  }
+
+  /** A demonstration response as trained on: its tokens, then the first stop token. */
+  responseIds(text: string): number[] {
+    if (this.stopTokens.length === 0) throw new Error('responseIds: the model has no stop token to end a demonstration with');
+    const body = this.thinkOpenedByPrompt ? text.replace(/^<think>\n?/, '') : text;
+    return [...this.tokenizer.encode(body), this.stopTokens[0]];
   }
 
   private thinkOpened: boolean | undefined;

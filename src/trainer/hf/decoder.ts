@@ -12,6 +12,9 @@
 // needs twice its weights (a 0.5B model ran out of the 4 GB wasm heap). So weights stay in the file's
 // [out, in] layout and are always the FIRST operand: y = (W · xᵀ)ᵀ, and only the small activation
 // xᵀ is packed, per call. The backward pass multiplies by a transient copy of W for the same reason.
+// LoRA keeps the rule: y = W·x + (alpha/r)·B·(A·x) is three W-first projections (A [r, in], B [out, r]).
+// A frozen weight (a plain tensor, not a tf.Variable) is captured by its projection instead of being
+// an input of it, so the backward pass never computes its gradient (dW costs as much as the forward).
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import type { CausalLM, LayerCache } from '../model/causalLm';
@@ -25,13 +28,26 @@ type Tensor2D = TF.Tensor2D;
 type Tensor3D = TF.Tensor3D;
 type Tensor4D = TF.Tensor4D;
 
+/** A linear layer: weight [out, in] (file layout), optional bias, optional LoRA adapter. */
+interface Linear {
+  w: Tensor2D;
+  bias?: Tensor;
+  lora?: { A: Tensor2D; B: Tensor2D; scale: number };
+}
+
 interface Layer {
   inputNorm: Tensor;
-  q: Tensor2D; qBias?: Tensor; k: Tensor2D; kBias?: Tensor; v: Tensor2D; vBias?: Tensor;
+  q: Linear; k: Linear; v: Linear;
   qNorm?: Tensor; kNorm?: Tensor;
-  o: Tensor2D; oBias?: Tensor;
+  o: Linear;
   postNorm: Tensor;
-  gate: Tensor2D; up: Tensor2D; down: Tensor2D;
+  gate: Linear; up: Linear; down: Linear;
+}
+
+/** LoRA adapters by `${layer}.${projection}` (see ./lora.ts), all with one scale alpha / rank. */
+export interface DecoderAdapters {
+  scale: number;
+  byModule: Map<string, { A: Tensor2D; B: Tensor2D }>;
 }
 
 export class Decoder implements CausalLM {
@@ -42,8 +58,11 @@ export class Decoder implements CausalLM {
   private readonly head: Tensor2D;
   private readonly invFreq: Float64Array;
 
-  /** `params` in decoderParams(config) order (tf.Variables, owned by the caller). */
-  constructor(readonly config: DecoderConfig, params: Tensor[], ops: ModelOps = modelOps()) {
+  /**
+   * `params` in decoderParams(config) order (tf.Variables or frozen plain tensors, owned by the
+   * caller); `adapters` adds LoRA to the projections it names.
+   */
+  constructor(readonly config: DecoderConfig, params: Tensor[], ops: ModelOps = modelOps(), adapters?: DecoderAdapters) {
     this.ops = ops;
     const byName = new Map<string, Tensor>();
     decoderParams(config).forEach((p, i) => byName.set(p.name, params[i]));
@@ -51,15 +70,21 @@ export class Decoder implements CausalLM {
     this.embed = get('model.embed_tokens.weight');
     for (let i = 0; i < config.layers; i++) {
       const p = `model.layers.${i}`;
+      const linear = (block: string, name: string): Linear => {
+        const a = adapters?.byModule.get(`${i}.${name}`);
+        return {
+          w: get(`${p}.${block}.${name}.weight`),
+          bias: byName.get(`${p}.${block}.${name}.bias`),
+          lora: a && { ...a, scale: adapters!.scale },
+        };
+      };
       this.layers.push({
         inputNorm: get(`${p}.input_layernorm.weight`),
-        q: get(`${p}.self_attn.q_proj.weight`), qBias: byName.get(`${p}.self_attn.q_proj.bias`),
-        k: get(`${p}.self_attn.k_proj.weight`), kBias: byName.get(`${p}.self_attn.k_proj.bias`),
-        v: get(`${p}.self_attn.v_proj.weight`), vBias: byName.get(`${p}.self_attn.v_proj.bias`),
+        q: linear('self_attn', 'q_proj'), k: linear('self_attn', 'k_proj'), v: linear('self_attn', 'v_proj'),
         qNorm: byName.get(`${p}.self_attn.q_norm.weight`), kNorm: byName.get(`${p}.self_attn.k_norm.weight`),
-        o: get(`${p}.self_attn.o_proj.weight`), oBias: byName.get(`${p}.self_attn.o_proj.bias`),
+        o: linear('self_attn', 'o_proj'),
         postNorm: get(`${p}.post_attention_layernorm.weight`),
-        gate: get(`${p}.mlp.gate_proj.weight`), up: get(`${p}.mlp.up_proj.weight`), down: get(`${p}.mlp.down_proj.weight`),
+        gate: linear('mlp', 'gate_proj'), up: linear('mlp', 'up_proj'), down: linear('mlp', 'down_proj'),
       });
     }
     this.finalNorm = get('model.norm.weight');
@@ -99,16 +124,15 @@ export class Decoder implements CausalLM {
         const previous = x;
         x = t.tidy(() => {
           const h = rmsNorm(previous, L.inputNorm, c.rmsNormEps);
-          const heads = (w: Tensor2D, bias: Tensor | undefined, n: number, norm: Tensor | undefined) => {
-            let y = projection(h, w) as Tensor;
-            if (bias) y = y.add(bias);
+          const heads = (lin: Linear, n: number, norm: Tensor | undefined) => {
+            let y = linearOf(h, lin) as Tensor;
             y = y.reshape([B, T, n, hd]);
             if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
             return y.transpose([0, 2, 1, 3]) as Tensor4D; // [B, n, T, hd]
           };
-          const q = rotate(heads(L.q, L.qBias, H, L.qNorm), cosT, sinT);
-          const k = rotate(heads(L.k, L.kBias, KV, L.kNorm), cosT, sinT);
-          const v = heads(L.v, L.vBias, KV, undefined);
+          const q = rotate(heads(L.q, H, L.qNorm), cosT, sinT);
+          const k = rotate(heads(L.k, KV, L.kNorm), cosT, sinT);
+          const v = heads(L.v, KV, undefined);
           if (opts.keepCache) cache.push({ k: t.keep(k), v: t.keep(v) });
           // Query heads of one KV group are consecutive: rows (g, t) of [B·KV, G·T, hd] share that group's keys.
           const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G * T, hd]) as Tensor3D, k.reshape([B * KV, T, hd]) as Tensor3D)
@@ -116,7 +140,7 @@ export class Decoder implements CausalLM {
           const att = t.softmax(scores).reshape([B * KV, G * T, T]) as Tensor3D;
           const y = this.ops.batchMatMul(att, v.reshape([B * KV, T, hd]) as Tensor3D)
             .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, H * hd]) as Tensor2D;
-          const mid = previous.add(this.project(y, L.o, L.oBias)) as Tensor2D;
+          const mid = previous.add(linearOf(y, L.o)) as Tensor2D;
           return mid.add(this.mlp(rmsNorm(mid, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
         });
         if (previous !== first) previous.dispose();
@@ -153,23 +177,22 @@ export class Decoder implements CausalLM {
       const scale = 1 / Math.sqrt(hd);
       this.layers.forEach((L, l) => {
         const h = rmsNorm(x, L.inputNorm, c.rmsNormEps);
-        const heads = (w: Tensor2D, bias: Tensor | undefined, n: number, norm: Tensor | undefined) => {
-          let y = projection(h, w) as Tensor;
-          if (bias) y = y.add(bias);
+        const heads = (lin: Linear, n: number, norm: Tensor | undefined) => {
+          let y = linearOf(h, lin) as Tensor;
           y = y.reshape([B, n, 1, hd]);
           if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
           return y as Tensor4D;
         };
-        const q = rotate(heads(L.q, L.qBias, H, L.qNorm), cosT, sinT);
-        const k = rotate(heads(L.k, L.kBias, KV, L.kNorm), cosT, sinT);
-        const v = heads(L.v, L.vBias, KV, undefined);
+        const q = rotate(heads(L.q, H, L.qNorm), cosT, sinT);
+        const k = rotate(heads(L.k, KV, L.kNorm), cosT, sinT);
+        const v = heads(L.v, KV, undefined);
         const K = t.keep(t.concat([cache[l].k, k], 2));
         const V = t.keep(t.concat([cache[l].v, v], 2));
         grown.push({ k: K, v: V });
         const len = K.shape[2];
         const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G, hd]) as Tensor3D, K.reshape([B * KV, len, hd]) as Tensor3D).mul(scale);
         const y = this.ops.batchMatMul(t.softmax(scores) as Tensor3D, V.reshape([B * KV, len, hd]) as Tensor3D).reshape([B, H * hd]) as Tensor2D;
-        x = x.add(this.project(y, L.o, L.oBias)) as Tensor2D;
+        x = x.add(linearOf(y, L.o)) as Tensor2D;
         x = x.add(this.mlp(rmsNorm(x, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
       });
       return this.logits(rmsNorm(x, this.finalNorm, c.rmsNormEps));
@@ -179,27 +202,47 @@ export class Decoder implements CausalLM {
 
   /** Embedding rows of ids[N] → [N, d]. A tied table is stored [d, V], so it is read column-wise. */
   private lookup(ids: TF.Tensor1D): Tensor2D {
-    return embeddingRows(this.embed, ids);
-  }
-
-  private project(y: Tensor2D, w: Tensor2D, bias: Tensor | undefined): Tensor2D {
-    const out = projection(y, w);
-    return bias ? (out.add(bias) as Tensor2D) : out;
+    // A frozen table needs no gradient: a plain gather (off the gradient path, so never differentiated).
+    return isTrainable(this.embed) ? embeddingRows(this.embed, ids) : tf().gather(this.embed, ids, 0);
   }
 
   private mlp(h: Tensor2D, L: Layer): Tensor2D {
     const t = tf();
-    const gate = projection(h, L.gate);
+    const gate = linearOf(h, L.gate);
     const act = gate.mul(t.sigmoid(gate)); // silu
-    return projection(act.mul(projection(h, L.up)) as Tensor2D, L.down);
+    return linearOf(act.mul(linearOf(h, L.up)) as Tensor2D, L.down);
   }
+}
+
+/** x · Wᵀ (+ bias) (+ scale · (x · Aᵀ) · Bᵀ): PEFT's LoRA forward without dropout. */
+function linearOf(x: Tensor2D, lin: Linear): Tensor2D {
+  let out = projection(x, lin.w);
+  if (lin.bias) out = out.add(lin.bias) as Tensor2D;
+  if (lin.lora) out = out.add(projection(projection(x, lin.lora.A), lin.lora.B).mul(lin.lora.scale)) as Tensor2D;
+  return out;
+}
+
+/** A trainable parameter is a tf.Variable with trainable set; frozen ones are plain tensors. */
+function isTrainable(w: Tensor): boolean {
+  return (w as Partial<TF.Variable>).trainable === true;
 }
 
 /**
  * x[N, in] · W[out, in]ᵀ → [N, out] as (W · xᵀ)ᵀ, W first (see the top of this file). Gradient:
- * dx = dy · copy(W) (a transient copy, so XNNPACK's cached packing dies with it), dW = dyᵀ · x.
+ * dx = dy · copy(W) (a transient copy, so XNNPACK's cached packing dies with it), dW = dyᵀ · x —
+ * the latter only for a trainable W.
  */
-const projection = (x: Tensor2D, w: Tensor2D): Tensor2D => projectionOp()(x, w);
+const projection = (x: Tensor2D, w: Tensor2D): Tensor2D => (isTrainable(w) ? projectionOp()(x, w) : frozenProjection(x, w));
+
+/** The projection by a frozen W: W is captured, not an input, so no dW is ever computed. */
+function frozenProjection(x: Tensor2D, w: Tensor2D): Tensor2D {
+  const t = tf();
+  const f = t.customGrad(((xs: Tensor2D) => ({
+    value: t.transpose(t.matMul(w, t.transpose(xs))),
+    gradFunc: (dy: Tensor2D) => t.matMul(dy, w.mul(1) as Tensor2D),
+  })) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (x: Tensor2D) => Tensor2D;
+  return f(x);
+}
 let projectionFn: ((x: Tensor2D, w: Tensor2D) => Tensor2D) | undefined;
 function projectionOp(): (x: Tensor2D, w: Tensor2D) => Tensor2D {
   if (projectionFn) return projectionFn;

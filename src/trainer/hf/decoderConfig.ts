@@ -1,9 +1,11 @@
-// The one network every registered family maps onto (transformers' Llama design and its relatives),
-// as a small typed object: core's ModelShape (the sizes the memory estimate needs) plus what the
-// network computes with. A family file (./families/) turns its config.json into this; the
-// network (./decoder.ts) and the loader read only this.
-import type { ModelShape } from '../../core/model/memoryEstimate';
-import { UserError } from '../../core/util/userError';
+// The config of the Llama-style decoder (transformers' Llama design and its relatives: Llama, Qwen2,
+// Qwen3, Mistral), as a small typed object: a FolderConfig (what every family's config has) plus what
+// the network computes with. Those family files (./families/) turn their config.json into
+// this and the decoder (./decoder.ts) reads only this.
+import { ConfigFields } from './configFields';
+import type { FolderConfig } from './folderConfig';
+
+export { ConfigFields } from './configFields';
 
 export interface Llama3RopeScaling {
   type: 'llama3';
@@ -13,72 +15,12 @@ export interface Llama3RopeScaling {
   originalMaxPositions: number;
 }
 
-export interface DecoderConfig extends ModelShape {
-  /** The `architectures[0]` of config.json. */
-  architecture: string;
+export interface DecoderConfig extends FolderConfig {
   rmsNormEps: number;
   ropeTheta: number;
   ropeScaling: Llama3RopeScaling | null;
-  /** max_position_embeddings: the longest sequence the model was built for. */
-  maxPositions: number;
   /** Bias on o_proj (Llama with attention_bias). */
   oBias: boolean;
-  bosTokenId: number | null;
-  eosTokenIds: number[];
-}
-
-/** Reads config.json fields with errors that name the file and the field. */
-export class ConfigFields {
-  constructor(readonly raw: Record<string, unknown>, readonly file: string) {}
-
-  private fail(field: string, why: string): never {
-    throw new UserError(why, { file: this.file, field });
-  }
-
-  has(field: string): boolean {
-    return this.raw[field] !== undefined && this.raw[field] !== null;
-  }
-
-  int(field: string, fallback?: number): number {
-    const v = this.raw[field];
-    if (v === undefined || v === null) {
-      if (fallback !== undefined) return fallback;
-      this.fail(field, 'missing (a positive integer is required)');
-    }
-    if (!Number.isInteger(v) || (v as number) < 1) this.fail(field, `must be a positive integer, got ${JSON.stringify(v)}`);
-    return v as number;
-  }
-
-  num(field: string, fallback?: number): number {
-    const v = this.raw[field];
-    if (v === undefined || v === null) {
-      if (fallback !== undefined) return fallback;
-      this.fail(field, 'missing (a number is required)');
-    }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) this.fail(field, `must be a positive number, got ${JSON.stringify(v)}`);
-    return v;
-  }
-
-  bool(field: string, fallback: boolean): boolean {
-    const v = this.raw[field];
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') this.fail(field, `must be true or false, got ${JSON.stringify(v)}`);
-    return v;
-  }
-
-  /** An int or a list of ints (eos_token_id), as a list. */
-  ids(field: string): number[] {
-    const v = this.raw[field];
-    if (v === undefined || v === null) return [];
-    const list = Array.isArray(v) ? v : [v];
-    if (!list.every((x) => Number.isInteger(x) && x >= 0)) this.fail(field, `must be a token id or a list of token ids, got ${JSON.stringify(v)}`);
-    return list as number[];
-  }
-
-  /** Refuses a feature this implementation does not compute (rather than computing something else). */
-  refuse(field: string, why: string): never {
-    this.fail(field, why);
-  }
 }
 
 /** The fields all Llama-like families share; a family adjusts what differs. */

@@ -1,5 +1,6 @@
-// A DecoderConfig as a Network the Policy runs: parameter specs in stored layout, random
-// initial weights (tests, benchmarks), and the CausalLM over the policy's variables.
+// A DecoderConfig as a Network the Policy runs: parameter specs in stored layout (all trainable:
+// full fine-tuning; ./lora.ts freezes them and adds adapters), random initial weights (tests,
+// benchmarks), and the CausalLM over the policy's tensors.
 import type { Network } from '../model/networkSpec';
 import type { ModelOps } from '../model/ops';
 import { SeededRng } from '../model/rng';
@@ -7,10 +8,11 @@ import type { DecoderConfig } from './decoderConfig';
 import { Decoder } from './decoder';
 import { decoderParams, storedShape } from './decoderParams';
 
-export function decoderNetwork(config: DecoderConfig, contextLength = config.maxPositions): Network {
+/** `base`: the absolute path of the model folder the weights come from, recorded in the spec. */
+export function decoderNetwork(config: DecoderConfig, contextLength = config.maxPositions, base?: string): Network {
   const params = decoderParams(config);
   return {
-    spec: { kind: 'decoder', config, contextLength },
+    spec: { kind: 'decoder', config, contextLength, ...(base !== undefined ? { base } : {}) },
     policyConfig: {
       vocabSize: config.vocabSize,
       contextLength,
@@ -20,7 +22,7 @@ export function decoderNetwork(config: DecoderConfig, contextLength = config.max
       mlpRatio: config.intermediateSize / config.hiddenSize,
       seed: 0,
     },
-    specs: params.map((p) => ({ name: p.name, shape: storedShape(p), init: p.init })),
+    specs: params.map((p) => ({ name: p.name, shape: storedShape(p), init: p.init, trainable: true })),
     build: (tensors, ops?: ModelOps) => new Decoder(config, tensors, ops),
     initialWeights: (seed) => {
       const rng = SeededRng.derive(seed, 0x11a3a);

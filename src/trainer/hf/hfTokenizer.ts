@@ -57,6 +57,8 @@ export class HfTokenizer implements TextTokenizer {
   }
 
   decode(ids: readonly number[]): string {
+    // The library refuses an empty list; an empty response is an empty string.
+    if (ids.length === 0) return '';
     return this.inner.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   }
 

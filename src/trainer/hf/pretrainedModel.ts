@@ -2,35 +2,95 @@
 // tokenizer, the chat template, and the ids that end a generation (generation_config.json's
 // eos_token_id, the tokenizer's eos token, and the token the chat template closes a turn with).
 import fs from 'node:fs';
+import type { AdapterSettings } from '../../core/model/peftAdapter';
 import { UserError } from '../../core/util/userError';
-import type { TransformerPolicy } from '../model/transformerPolicy';
+import { currentBackend, resolvePreference, selectBackend } from '../backend';
+import { TransformerPolicy } from '../model/transformerPolicy';
+import { PeftAdapter } from './applyAdapter';
 import { ChatTemplate } from './chatTemplate';
-import type { DecoderConfig } from './decoderConfig';
+import { transpose2d } from './decoderParams';
+import type { FolderConfig } from './families';
 import { HfTokenizer } from './hfTokenizer';
-import type { GenerationDefaults } from './modelFolder';
+import { ModelFolder, type GenerationDefaults } from './modelFolder';
 import { loadPretrainedPolicy, type PretrainedPolicyOptions } from './pretrainedPolicy';
 
 export interface PretrainedModel {
   dir: string;
-  config: DecoderConfig;
+  config: FolderConfig;
   policy: TransformerPolicy;
   tokenizer: HfTokenizer;
   chat: ChatTemplate | null;
   generation: GenerationDefaults;
   stopIds: number[];
+  /** The PEFT adapter merged into the weights at load (`--adapter DIR`), if any. */
+  adapter?: AdapterSettings & { dir: string };
 }
 
-export async function loadPretrainedModel(dir: string, opts: PretrainedPolicyOptions = {}): Promise<PretrainedModel> {
+export interface PretrainedModelOptions extends PretrainedPolicyOptions {
+  /** A PEFT LoRA adapter folder to merge into the weights as they load. */
+  adapter?: string;
+}
+
+export async function loadPretrainedModel(dir: string, opts: PretrainedModelOptions = {}): Promise<PretrainedModel> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError('not a folder (expected a Hugging Face model folder with config.json)', { file: dir });
   // Tokenizer and template first: their errors are cheap to find, the weights are not.
   const tokenizer = HfTokenizer.fromFolder(dir);
   const chat = ChatTemplate.fromFolder(dir, tokenizer);
-  const { policy, folder } = await loadPretrainedPolicy(dir, opts);
+  const { adapter: adapterDir, ...policyOpts } = opts;
+  const loaded = adapterDir ? await loadPolicyWithAdapter(dir, adapterDir, policyOpts) : { ...(await loadPretrainedPolicy(dir, policyOpts)), adapter: undefined };
+  const { policy, folder } = loaded;
   if (tokenizer.vocabSize > folder.config.vocabSize) {
     policy.dispose();
     throw new UserError(`the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${folder.config.vocabSize}`, { file: dir, field: 'vocab_size' });
   }
-  return { dir, config: folder.config, policy, tokenizer, chat, generation: folder.generation, stopIds: stopIdsOf(tokenizer, chat, folder.generation) };
+  const adapter = loaded.adapter && adapterDir ? { ...loaded.adapter, dir: adapterDir } : undefined;
+  return { dir, config: folder.config, policy, tokenizer, chat, generation: folder.generation, stopIds: stopIdsOf(tokenizer, chat, folder.generation), adapter };
+}
+
+/**
+ * A policy over the folder's network with the adapter merged into each projection as the weights
+ * stream in (never a second copy of the model). For scoring and sampling (`--adapter`): the merged
+ * weights are all trainable, nothing refers back to the base folder.
+ */
+async function loadPolicyWithAdapter(dir: string, adapterDir: string, opts: PretrainedPolicyOptions): Promise<{ policy: TransformerPolicy; folder: ModelFolder; adapter: AdapterSettings }> {
+  if (opts.lora) throw new Error('an adapter folder is merged at load; training new LoRA adapters on top of it is not supported');
+  const { contextLength: wanted, ...policyOpts } = opts;
+  if (!currentBackend()) await selectBackend(resolvePreference(undefined));
+  const folder = ModelFolder.open(dir);
+  try {
+    const adapter = PeftAdapter.open(adapterDir, folder.decoderConfig());
+    try {
+      const contextLength = Math.min(wanted ?? folder.config.maxPositions, folder.config.maxPositions);
+      const network = folder.network(contextLength);
+      const tensors = folder.tensors;
+      const weights = folder.weights(contextLength);
+      function* merged(): Generator<Float32Array> {
+        let i = 0;
+        for (const w of weights) {
+          const t = tensors[i++];
+          if (!adapter.adapts(t.name)) {
+            yield w;
+            continue;
+          }
+          // The adapter works in the file's [out, in] layout; the variable may be stored transposed.
+          const [rows, cols] = t.fileShape;
+          yield t.transposed ? transpose2d(adapter.apply(t.name, transpose2d(w, cols, rows)), rows, cols) : adapter.apply(t.name, w);
+        }
+      }
+      const policy = new TransformerPolicy(network.policyConfig, merged(), { ...policyOpts, network: network.spec });
+      try {
+        adapter.assertAllApplied();
+      } catch (e) {
+        policy.dispose();
+        throw e;
+      }
+      return { policy, folder, adapter: adapter.settings };
+    } finally {
+      adapter.close();
+    }
+  } finally {
+    folder.close();
+  }
 }
 
 export function stopIdsOf(tokenizer: HfTokenizer, chat: ChatTemplate | null, generation: GenerationDefaults): number[] {

@@ -29,15 +29,19 @@ export class Adam {
     return this.stepCount;
   }
 
-  /** One update with already scaled and clipped gradients (same order and shapes as the params). */
-  apply(grads: TF.Tensor[], learningRate: number): void {
+  /**
+   * One update with already scaled and clipped gradients: `gradAt(i)` makes param i's gradient (same
+   * shape), disposed after use. One tidy per parameter, so an update's temporaries (about ten
+   * tensors of a parameter's size) exist for one parameter at a time, not for the whole model.
+   */
+  apply(gradAt: (i: number) => TF.Tensor, learningRate: number): void {
     const t = tf();
     this.stepCount++;
     const c1 = 1 - Math.pow(ADAM_BETA1, this.stepCount);
     const c2 = 1 - Math.pow(ADAM_BETA2, this.stepCount);
-    t.tidy(() => {
-      this.params.forEach((p, i) => {
-        const g = grads[i];
+    this.params.forEach((p, i) => {
+      t.tidy(() => {
+        const g = gradAt(i);
         const m = this.m[i].mul(ADAM_BETA1).add(g.mul(1 - ADAM_BETA1));
         const v = this.v[i].mul(ADAM_BETA2).add(g.mul(g).mul(1 - ADAM_BETA2));
         this.m[i].assign(m);
@@ -54,6 +58,11 @@ export class Adam {
       m: this.m.map((x) => Float32Array.from(x.dataSync() as Float32Array)),
       v: this.v.map((x) => Float32Array.from(x.dataSync() as Float32Array)),
     };
+  }
+
+  /** One moment tensor's values (checkpoints write them one at a time). */
+  moment(i: number, which: 'm' | 'v'): Float32Array {
+    return Float32Array.from((which === 'm' ? this.m : this.v)[i].dataSync() as Float32Array);
   }
 
   setState(state: AdamState): void {

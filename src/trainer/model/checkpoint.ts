@@ -1,7 +1,10 @@
 // A policy checkpoint is one folder, published atomically (built under a temp name, then renamed), so a
 // kill at any moment leaves either the previous checkpoint or the new one, never a torn one:
-//   policy.json     format, PolicyConfig, variable names and shapes, optimizer step and constants
-//   weights.bin     every variable as little-endian float32, in policy.json order
+//   policy.json     format, PolicyConfig, variable names and shapes, optimizer step and constants;
+//                   version 2 adds the network spec of a Hugging Face decoder (its DecoderConfig, the
+//                   absolute base model folder, LoRA settings)
+//   weights.bin     every trainable variable as little-endian float32, in policy.json order (a LoRA
+//                   policy: only its adapters; the frozen base is re-read from the base folder)
 //   optimizer.bin   Adam's first moments, then its second moments, same order
 //   extra.json      the caller's state (tokenizer, RNG state, trainer position), if given
 //   manifest.json   size and sha256 of every other file in the folder
@@ -18,7 +21,10 @@ import { z } from 'zod';
 import { publishDirAtomic } from '../../core/util/atomic';
 import { UserError } from '../../core/util/userError';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './adam';
+import { PROJECTIONS } from '../../core/model/projections';
 import { assertFinite } from './finite';
+import { networkOf } from './network';
+import type { DecoderNetworkSpec, NetworkSpec } from './networkSpec';
 import type { PolicyConfig } from './policy';
 import { parameterSpecs, validateConfig } from './transformer';
 
@@ -28,25 +34,67 @@ export const CHECKPOINT_FILES = { meta: 'policy.json', weights: 'weights.bin', o
 export const MAX_ABS_WEIGHT = 1e6;
 
 const positiveInt = z.number().int().positive();
-const CheckpointMeta = z.object({
+const Variables = z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) }));
+const OptimizerMeta = z.object({ kind: z.literal('adam'), step: z.number().int().nonnegative(), beta1: z.number(), beta2: z.number(), epsilon: z.number() });
+/** The built-in GPT. */
+const GptMeta = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
   version: z.literal(1),
   config: z.object({
     vocabSize: positiveInt, contextLength: positiveInt, layers: positiveInt, heads: positiveInt,
     width: positiveInt, mlpRatio: positiveInt, seed: z.number().int(),
   }),
-  variables: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) })),
-  optimizer: z.object({ kind: z.literal('adam'), step: z.number().int().nonnegative(), beta1: z.number(), beta2: z.number(), epsilon: z.number() }),
+  variables: Variables,
+  optimizer: OptimizerMeta,
 });
+/** A Hugging Face decoder (full fine-tuning or LoRA); its DecoderConfig is checked by rebuilding the network. */
+const DecoderMeta = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  version: z.literal(2),
+  config: z.object({
+    vocabSize: positiveInt, contextLength: positiveInt, layers: positiveInt, heads: positiveInt,
+    width: positiveInt, mlpRatio: z.number().positive(), seed: z.number().int(),
+  }),
+  network: z.object({
+    kind: z.literal('decoder'),
+    config: z.record(z.string(), z.unknown()),
+    contextLength: positiveInt,
+    base: z.string().min(1).optional(),
+    lora: z.object({ rank: positiveInt, alpha: z.number().positive(), dropout: z.number(), targets: z.array(z.enum(PROJECTIONS)).min(1), seed: z.number().int() }).optional(),
+  }),
+  variables: Variables,
+  optimizer: OptimizerMeta,
+});
+const CheckpointMeta = z.discriminatedUnion('version', [GptMeta, DecoderMeta]);
 type CheckpointMeta = z.infer<typeof CheckpointMeta>;
 
-/** What saveCheckpoint needs from a policy. */
-export interface CheckpointSource {
+interface CheckpointSourceBase {
   readonly config: PolicyConfig;
+  /** The trainable parameters, in the order weights and moments are given. */
   readonly specs: readonly { name: string; shape: readonly number[] }[];
-  getWeights(): Float32Array[];
-  getOptimizerState(): AdamState;
+  /** Absent: the built-in GPT. */
+  readonly network?: { readonly spec: NetworkSpec };
 }
+
+/** A policy that hands out one tensor at a time, so saving a large model never holds a copy of all of it. */
+export interface StreamingCheckpointSource extends CheckpointSourceBase {
+  weightAt(i: number): Float32Array;
+  momentAt(i: number, which: 'm' | 'v'): Float32Array;
+  readonly optimizerStep: number;
+}
+
+/** What saveCheckpoint needs from a policy: every array at once, or one at a time. */
+export type CheckpointSource = StreamingCheckpointSource | (CheckpointSourceBase & { getWeights(): Float32Array[]; getOptimizerState(): AdamState });
+
+function streamOf(p: CheckpointSource): { weight(i: number): Float32Array; moment(i: number, which: 'm' | 'v'): Float32Array; step: number } {
+  if ('weightAt' in p) return { weight: (i) => p.weightAt(i), moment: (i, which) => p.momentAt(i, which), step: p.optimizerStep };
+  const weights = p.getWeights();
+  const optimizer = p.getOptimizerState();
+  return { weight: (i) => weights[i], moment: (i, which) => optimizer[which][i], step: optimizer.step };
+}
+
+/** A refusal of non-finite values: passed through as it is, not wrapped as a failed write. */
+class RefusedSave extends Error {}
 
 /** What loadCheckpoint needs from the empty policy the caller's factory builds. */
 export interface RestorablePolicy {
@@ -55,31 +103,44 @@ export interface RestorablePolicy {
   dispose(): void;
 }
 
-/** Writes the checkpoint folder atomically. Refuses (one line, nothing written) non-finite weights or moments. */
+/**
+ * Writes the checkpoint folder atomically, one tensor at a time. Refuses (one line, the previous
+ * checkpoint untouched, no temp folder left) non-finite weights or moments.
+ */
 export function saveCheckpoint(dir: string, policy: CheckpointSource, extra?: Record<string, unknown>): void {
-  const weights = policy.getWeights();
-  const optimizer = policy.getOptimizerState();
+  const source = streamOf(policy);
   const names = policy.specs.map((s) => s.name);
   const refuse = `refusing to save checkpoint ${dir} (the previous checkpoint, if any, is untouched)`;
-  assertFinite(weights, `${refuse}: weights`, { names, maxAbs: MAX_ABS_WEIGHT });
-  assertFinite(optimizer.m, `${refuse}: Adam first moment`, { names });
-  assertFinite(optimizer.v, `${refuse}: Adam second moment`, { names });
-  const meta: CheckpointMeta = {
+  const checked = (values: Float32Array, what: string, i: number, maxAbs?: number): Float32Array => {
+    try {
+      assertFinite(values, `${refuse}: ${what}`, { names: [names[i]], maxAbs });
+    } catch (e) {
+      throw new RefusedSave((e as Error).message);
+    }
+    return values;
+  };
+  const common = {
     format: CHECKPOINT_FORMAT,
-    version: 1,
     config: { ...policy.config },
     variables: policy.specs.map((s) => ({ name: s.name, shape: [...s.shape] })),
-    optimizer: { kind: 'adam', step: optimizer.step, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON },
+    optimizer: { kind: 'adam' as const, step: source.step, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON },
   };
+  const network = policy.network?.spec;
+  // The GPT keeps version 1 byte for byte, so older builds still read its checkpoints.
+  const meta = network?.kind === 'decoder' ? { ...common, version: 2, network } : { ...common, version: 1 };
   try {
     publishDirAtomic(dir, (tmp) => {
-      fs.writeFileSync(path.join(tmp, CHECKPOINT_FILES.weights), concatFloat32(weights));
-      fs.writeFileSync(path.join(tmp, CHECKPOINT_FILES.optimizer), concatFloat32([...optimizer.m, ...optimizer.v]));
+      const n = names.length;
+      writeFloat32File(path.join(tmp, CHECKPOINT_FILES.weights), n, (i) => checked(source.weight(i), 'weights', i, MAX_ABS_WEIGHT));
+      writeFloat32File(path.join(tmp, CHECKPOINT_FILES.optimizer), 2 * n, (k) => (k < n
+        ? checked(source.moment(k, 'm'), 'Adam first moment', k)
+        : checked(source.moment(k - n, 'v'), 'Adam second moment', k - n)));
       if (extra !== undefined) fs.writeFileSync(path.join(tmp, CHECKPOINT_FILES.extra), JSON.stringify(extra) + '\n');
       fs.writeFileSync(path.join(tmp, CHECKPOINT_FILES.meta), JSON.stringify(meta, null, 2) + '\n');
       writeManifest(tmp);
     });
   } catch (e) {
+    if (e instanceof RefusedSave) throw new UserError(e.message);
     throw new Error(`saving checkpoint ${dir} failed (the previous checkpoint, if any, is untouched): ${(e as Error).message}`);
   }
 }
@@ -168,6 +229,8 @@ export function verifyManifest(dir: string, names?: readonly string[]): void {
 
 export interface CheckpointData {
   config: PolicyConfig;
+  /** A Hugging Face decoder's network (weights are its trainable parameters); undefined: the built-in GPT. */
+  network: DecoderNetworkSpec | undefined;
   weights: Float32Array[];
   optimizer: AdamState;
   /** The caller's state saved with it, or undefined. */
@@ -191,13 +254,19 @@ export function readCheckpoint(dir: string): CheckpointData {
   }
   const meta = parsed.data;
   const config: PolicyConfig = meta.config;
-  try {
-    validateConfig(config, 'config');
-  } catch (e) {
-    throw new UserError((e as Error).message, { file: metaFile });
+  let network: DecoderNetworkSpec | undefined;
+  if (meta.version === 1) {
+    try {
+      validateConfig(config, 'config');
+    } catch (e) {
+      throw new UserError((e as Error).message, { file: metaFile });
+    }
+    // Before allocating anything: the variables the config implies must be the ones listed and stored.
+    checkVariablesMatchConfig(metaFile, meta);
+  } else {
+    network = meta.network as unknown as DecoderNetworkSpec;
+    checkVariablesMatchNetwork(metaFile, config, network, meta.variables);
   }
-  // Before allocating anything: the variables the config implies must be the ones listed and stored.
-  checkVariablesMatchConfig(metaFile, meta);
   const sizes = meta.variables.map((v) => v.shape.reduce((a, b) => a * b, 1));
   const weightsFile = path.join(dir, CHECKPOINT_FILES.weights);
   const optimizerFile = path.join(dir, CHECKPOINT_FILES.optimizer);
@@ -207,9 +276,9 @@ export function readCheckpoint(dir: string): CheckpointData {
   verifyManifest(dir, [CHECKPOINT_FILES.meta, CHECKPOINT_FILES.weights, CHECKPOINT_FILES.optimizer, CHECKPOINT_FILES.extra]);
 
   const names = meta.variables.map((v) => v.name);
-  const weights = splitFloat32(fs.readFileSync(weightsFile), sizes);
+  const weights = readFloat32File(weightsFile, sizes);
   assertFinite(weights, 'weights', { names, file: weightsFile, maxAbs: MAX_ABS_WEIGHT });
-  const moments = splitFloat32(fs.readFileSync(optimizerFile), [...sizes, ...sizes]);
+  const moments = readFloat32File(optimizerFile, [...sizes, ...sizes]);
   const m = moments.slice(0, sizes.length);
   const v = moments.slice(sizes.length);
   assertFinite(m, 'Adam first moment', { names, file: optimizerFile });
@@ -222,7 +291,7 @@ export function readCheckpoint(dir: string): CheckpointData {
       throw new UserError(`not valid JSON: ${oneLine((e as Error).message)}`, { file: extraFile });
     }
   }
-  return { config, weights, optimizer: { step: meta.optimizer.step, m, v }, extra };
+  return { config, network, weights, optimizer: { step: meta.optimizer.step, m, v }, extra };
 }
 
 export interface LoadedCheckpoint<P> {
@@ -231,10 +300,10 @@ export interface LoadedCheckpoint<P> {
   extra: Record<string, unknown> | undefined;
 }
 
-/** A checkpoint read, checked and put into the empty policy `create(config)` builds. */
-export async function loadCheckpoint<P extends RestorablePolicy>(dir: string, create: (config: PolicyConfig) => P | Promise<P>): Promise<LoadedCheckpoint<P>> {
+/** A checkpoint read, checked and put into the empty policy `create(config, network)` builds. */
+export async function loadCheckpoint<P extends RestorablePolicy>(dir: string, create: (config: PolicyConfig, network: DecoderNetworkSpec | undefined) => P | Promise<P>): Promise<LoadedCheckpoint<P>> {
   const data = readCheckpoint(dir);
-  const policy = await create(data.config);
+  const policy = await create(data.config, data.network);
   try {
     policy.setWeights(data.weights);
     policy.setOptimizerState(data.optimizer);
@@ -250,8 +319,31 @@ export function isCheckpoint(dir: string): boolean {
   return !/\.(tmp|old)-/.test(path.basename(dir)) && fs.existsSync(path.join(dir, CHECKPOINT_FILES.meta));
 }
 
+/** The decoder network the spec describes must have exactly the listed trainable variables and this config. */
+function checkVariablesMatchNetwork(metaFile: string, config: PolicyConfig, spec: DecoderNetworkSpec, found: { name: string; shape: number[] }[]): void {
+  let expected: { name: string; shape: number[] }[];
+  let policyConfig: PolicyConfig;
+  try {
+    const net = networkOf(config, spec);
+    expected = net.specs.filter((s) => s.trainable);
+    policyConfig = net.policyConfig;
+  } catch (e) {
+    throw new UserError(`does not describe a network: ${oneLine((e as Error).message)}`, { file: metaFile, field: 'network' });
+  }
+  for (const key of Object.keys(policyConfig) as (keyof PolicyConfig)[]) {
+    if (key !== 'seed' && policyConfig[key] !== config[key]) throw new UserError(`${config[key]}, but the network spec implies ${policyConfig[key]}`, { file: metaFile, field: `config.${key}` });
+  }
+  const at = expected.findIndex((s, i) => !found[i] || s.name !== found[i].name || s.shape.join(',') !== found[i].shape.join(','));
+  if (at < 0 && expected.length === found.length) return;
+  const i = at < 0 ? expected.length : at;
+  throw new UserError(
+    `variable ${i} is ${found[i] ? `${found[i].name}[${found[i].shape}]` : '(missing)'}, the network spec implies ${expected[i] ? `${expected[i].name}[${expected[i].shape}]` : '(none)'}`,
+    { file: metaFile, field: `variables.${i}` },
+  );
+}
+
 /** Names the config field that disagrees with the saved variables (e.g. width 4096 over width-16 weights). */
-function checkVariablesMatchConfig(metaFile: string, meta: CheckpointMeta): void {
+function checkVariablesMatchConfig(metaFile: string, meta: z.infer<typeof GptMeta>): void {
   const expected = parameterSpecs(meta.config);
   const found = meta.variables;
   const same = expected.length === found.length && expected.every((s, i) => s.name === found[i].name && s.shape.join(',') === found[i].shape.join(','));
@@ -285,16 +377,24 @@ export function oneLine(text: string): string {
 
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
-function concatFloat32(arrays: Float32Array[]): Buffer {
-  if (LITTLE_ENDIAN) return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-  const total = arrays.reduce((n, a) => n + a.length, 0);
-  const out = Buffer.alloc(total * 4);
-  let at = 0;
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) out.writeFloatLE(a[i], (at + i) * 4);
-    at += a.length;
+/** Writes `count` arrays, asked for one at a time, as little-endian float32. */
+function writeFloat32File(file: string, count: number, arrayAt: (i: number) => Float32Array): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let i = 0; i < count; i++) {
+      const a = arrayAt(i);
+      let bytes: Uint8Array;
+      if (LITTLE_ENDIAN) bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      else {
+        const b = Buffer.alloc(a.length * 4);
+        for (let j = 0; j < a.length; j++) b.writeFloatLE(a[j], j * 4);
+        bytes = b;
+      }
+      for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    }
+  } finally {
+    fs.closeSync(fd);
   }
-  return out;
 }
 
 function checkSize(file: string, sizes: number[]): void {
@@ -304,14 +404,27 @@ function checkSize(file: string, sizes: number[]): void {
   if (bytes !== expected) throw new UserError(`${bytes} bytes, expected ${expected} for the variables in policy.json`, { file });
 }
 
-function splitFloat32(buf: Buffer, sizes: number[]): Float32Array[] {
-  let at = 0;
-  return sizes.map((n) => {
-    // A copy, so each array owns an aligned buffer of its own.
-    const a = new Float32Array(n);
-    if (LITTLE_ENDIAN) new Uint8Array(a.buffer).set(buf.subarray(at * 4, (at + n) * 4));
-    else for (let i = 0; i < n; i++) a[i] = buf.readFloatLE((at + i) * 4);
-    at += n;
-    return a;
-  });
+/** The file's float32 arrays of these sizes, each read straight into its own aligned array (no whole-file buffer). */
+function readFloat32File(file: string, sizes: number[]): Float32Array[] {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let pos = 0;
+    return sizes.map((n) => {
+      const a = new Float32Array(n);
+      const bytes = new Uint8Array(a.buffer);
+      for (let off = 0; off < bytes.length;) {
+        const got = fs.readSync(fd, bytes, off, bytes.length - off, pos + off);
+        if (got <= 0) throw new UserError(`ends after ${pos + off} bytes, expected ${sizes.reduce((x, y) => x + y, 0) * 4}`, { file });
+        off += got;
+      }
+      pos += bytes.length;
+      if (!LITTLE_ENDIAN) {
+        const view = new DataView(a.buffer);
+        for (let i = 0; i < n; i++) a[i] = view.getFloat32(i * 4, true);
+      }
+      return a;
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -7,6 +7,9 @@
 // loadCheckpoint(dir, create).extra or readCheckpoint(dir).extra from ./index. Backward compatible.
 // Two cores: `await ParallelPolicy.create(await createPolicy(config), { log })` from
 // ../parallel/parallelPolicy is a Policy too (half the prompts / tokens run in a worker thread).
+// 2026-12-01: trainable subsets. Gradients, getWeights/setWeights, Adam state and checkpoints cover the
+// trainable parameters only (a LoRA policy: its adapters); parameterCount() counts every parameter,
+// trainableParameterCount() the trainable ones.
 
 export interface PolicyConfig {
   vocabSize: number;
@@ -67,8 +70,12 @@ export interface GradientResult {
 
 export interface Policy {
   readonly config: PolicyConfig;
+  /** The trainable parameters' names: the order of gradients, getWeights/setWeights and Adam state. */
   variableNames(): string[];
+  /** Every parameter, frozen ones included. */
   parameterCount(): number;
+  /** The parameters that train: all (full fine-tuning) or the LoRA adapters. */
+  trainableParameterCount(): number;
   sample(prompts: number[][], opts: SampleOptions): Promise<SampleResult>;
   /**
    * Gradients of sum_seq sum_t (-weight * log p) over response tokens, NOT yet divided by the token
@@ -84,6 +91,7 @@ export interface Policy {
   logProbs(batch: TrainSequence[]): Promise<number[][]>;
   /** Scales grads by 1/tokenCount, clips by global norm, takes one Adam step. Returns the pre-clip norm. */
   applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }>;
+  /** The trainable weights, variableNames() order (a LoRA policy: its adapters; the frozen base never changes). */
   getWeights(): Float32Array[];
   setWeights(weights: Float32Array[]): void;
   /**

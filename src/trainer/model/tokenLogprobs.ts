@@ -4,6 +4,7 @@
 // keeping them: d logits = (onehot(target) − softmax) · dy.
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
+import { accumulateProduct, canAccumulateProducts } from '../native/accumulate';
 
 /** Most logits (rows × vocabulary) materialised at once. */
 export const LOGIT_CHUNK_ELEMENTS = 4 * 1024 * 1024;
@@ -21,7 +22,10 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
   const t = tf();
   const [N] = hidden.shape;
   const V = vocabMajor ? head.shape[0] : head.shape[1];
-  const headLogits = (h: TF.Tensor2D, w: TF.Tensor2D) => (vocabMajor ? t.transpose(t.matMul(w, t.transpose(h))) : t.matMul(h, w));
+  // wasm packs and caches a matmul's second operand, so there the [V, d] head stays first; elsewhere
+  // the transpose flag is free and saves two transposes of a chunk.
+  const onWasm = t.getBackend() === 'wasm';
+  const headLogits = (h: TF.Tensor2D, w: TF.Tensor2D) => (!vocabMajor ? t.matMul(h, w) : onWasm ? t.transpose(t.matMul(w, t.transpose(h))) : t.matMul(h, w, false, true));
   const rows = chunkRows(V);
   const forwardChunk = (h: TF.Tensor2D, w: TF.Tensor2D, start: number, end: number) => t.tidy(() => {
     const logits = headLogits(h.slice([start, 0], [end - start, -1]), w);
@@ -46,9 +50,11 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
       value,
       gradFunc: (dy: TF.Tensor1D, saved: TF.Tensor[]) => {
         const [hs, ws] = saved as TF.Tensor2D[];
-        // Explicit transposes / copies: transpose flags take wasm's slow matmul path, and a weight as
-        // second operand would be packed and cached by XNNPACK for its lifetime.
-        const wB = vocabMajor ? (ws.mul(1) as TF.Tensor2D) : t.transpose(ws);
+        // On wasm: explicit transposes / copies, because transpose flags take wasm's slow matmul path
+        // and a weight as second operand would be packed and cached by XNNPACK for its lifetime.
+        const wB = onWasm ? (vocabMajor ? (ws.mul(1) as TF.Tensor2D) : t.transpose(ws)) : ws;
+        // The head's gradient is summed over chunks in one buffer by BLAS when the native path is on.
+        const native = canAccumulateProducts(t) ? new Float32Array(ws.size) : undefined;
         let dW: TF.Tensor2D | undefined;
         const dhParts: TF.Tensor2D[] = [];
         for (let s = 0; s < N; s += rows) {
@@ -59,10 +65,17 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
             const g = dy.slice([s], [e - s]).expandDims(1);
             const onehot = t.oneHot(t.tensor1d(targets.subarray(s, e), 'int32'), V).toFloat();
             const dLogits = onehot.sub(probs).mul(g) as TF.Tensor2D;
-            const hc = hs.slice([s, 0], [e - s, -1]);
-            return { dh: t.matMul(dLogits, wB), dw: vocabMajor ? t.matMul(t.transpose(dLogits), hc) : t.matMul(t.transpose(hc), dLogits) };
+            const hc = hs.slice([s, 0], [e - s, -1]) as TF.Tensor2D;
+            const dh = onWasm || vocabMajor ? t.matMul(dLogits, wB) : t.matMul(dLogits, wB, false, true);
+            if (native) {
+              const done = vocabMajor ? accumulateProduct(t, native, dLogits, hc, true, false) : accumulateProduct(t, native, hc, dLogits, true, false);
+              if (!done) throw new Error('tokenLogProbs: the native BLAS accumulation stopped being available mid-pass');
+              return { dh };
+            }
+            return { dh, dw: vocabMajor ? t.matMul(t.transpose(dLogits), hc) : t.matMul(t.transpose(hc), dLogits) };
           });
           dhParts.push(dh as TF.Tensor2D);
+          if (!dw) continue;
           if (!dW) dW = dw as TF.Tensor2D;
           else {
             const sum = dW.add(dw) as TF.Tensor2D;
@@ -71,9 +84,10 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
             dW = sum;
           }
         }
-        wB.dispose();
+        if (wB !== ws) wB.dispose();
         const dh = dhParts.length === 1 ? dhParts[0] : t.concat(dhParts);
         if (dhParts.length > 1) dhParts.forEach((p) => p.dispose());
+        if (native) dW = t.tensor2d(native, ws.shape as [number, number]);
         return [dh, dW!];
       },
     };

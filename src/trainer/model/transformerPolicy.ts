@@ -1,5 +1,8 @@
 // The Policy contract (policy.ts) implemented on the transformer: batched sampling with a KV cache,
 // token-level policy-gradient sums, Adam with global-norm clipping, weights in and out.
+// Trainable parameters (network specs with `trainable`) are tf.Variables; frozen ones (a LoRA base)
+// are plain tensors. Gradients, Adam, getWeights/setWeights and checkpoints cover the trainable ones
+// only; `parameter(name)` reads any parameter (the Hugging Face exporters in ../hf/ use it).
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import { Adam, type AdamState } from './adam';
@@ -8,9 +11,8 @@ import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult,
 import { SeededRng } from './rng';
 import { argmaxOf, entropyOf, sampleTopP } from './sampler';
 import { disposeCache, type CausalLM, type LayerCache } from './causalLm';
-import { networkOf, type Network, type NetworkSpec } from './network';
+import { networkOf, type Network, type NetworkParam, type NetworkSpec } from './network';
 import { tokenLogProbs } from './tokenLogprobs';
-import type { ParamSpec } from './transformer';
 import type { ModelOps } from './ops';
 
 export interface TransformerPolicyOptions {
@@ -35,8 +37,11 @@ let instanceCounter = 0;
 
 export class TransformerPolicy implements Policy {
   readonly config: PolicyConfig;
-  readonly specs: ParamSpec[];
+  /** The trainable parameters, in the order of variableNames(), gradients, weights and checkpoints. */
+  readonly specs: NetworkParam[];
   readonly network: Network;
+  /** Every parameter in network.specs order: the trainable ones are `vars`. */
+  private readonly tensors: TF.Tensor[];
   private readonly vars: TF.Variable[];
   private readonly model: CausalLM;
   private adamState: Adam | undefined;
@@ -45,32 +50,41 @@ export class TransformerPolicy implements Policy {
   private disposed = false;
 
   /**
-   * `weights` in variable order; an iterable (a generator reading a checkpoint) is consumed one array
-   * at a time, so loading never holds a second copy of the whole model.
+   * `weights` for every parameter of the network (trainable and frozen, network.specs order); an
+   * iterable (a generator reading a model folder or checkpoint) is consumed one array at a time, so
+   * loading never holds a second copy of the whole model.
    */
   constructor(config: PolicyConfig, weights?: Float32Array[] | Iterable<Float32Array>, opts: TransformerPolicyOptions = {}) {
     this.network = networkOf(config, opts.network);
     this.config = { ...this.network.policyConfig };
-    this.specs = this.network.specs;
+    const all = this.network.specs;
+    this.specs = all.filter((s) => s.trainable);
     const init = weights ?? this.network.initialWeights(config.seed);
-    if (Array.isArray(init)) checkWeights(this.specs, init);
+    if (Array.isArray(init)) checkWeights(all, init, 'weights', 'parameter');
     const t = tf();
     // tfjs variable names are global to the engine; the prefix lets several policies coexist.
     const prefix = `policy${++instanceCounter}/`;
+    this.tensors = [];
     this.vars = [];
     try {
       for (const w of init) {
-        const s = this.specs[this.vars.length];
-        if (!s) throw new Error(`weights: more arrays than the ${this.specs.length} variables`);
+        const s = all[this.tensors.length];
+        if (!s) throw new Error(`weights: more arrays than the ${all.length} parameters`);
         checkSize(s, w, 'weights');
-        this.vars.push(t.tidy(() => t.variable(t.tensor(w, s.shape), true, prefix + s.name)));
+        if (s.trainable) {
+          const v = t.tidy(() => t.variable(t.tensor(w, s.shape), true, prefix + s.name));
+          this.vars.push(v);
+          this.tensors.push(v);
+        } else {
+          this.tensors.push(t.tensor(w, s.shape));
+        }
       }
-      if (this.vars.length !== this.specs.length) throw new Error(`weights: expected ${this.specs.length} arrays (one per variable), got ${this.vars.length}`);
+      if (this.tensors.length !== all.length) throw new Error(`weights: expected ${all.length} arrays (one per parameter), got ${this.tensors.length}`);
     } catch (e) {
-      this.vars.forEach((v) => v.dispose());
+      this.tensors.forEach((v) => v.dispose());
       throw e;
     }
-    this.model = this.network.build(this.vars, opts.ops);
+    this.model = this.network.build(this.tensors, opts.ops);
     this.sampleBatchSize = opts.sampleBatchSize ?? 64;
     this.gradientTokenBudget = opts.gradientTokenBudget ?? 2048;
   }
@@ -81,12 +95,27 @@ export class TransformerPolicy implements Policy {
     return this.adamState;
   }
 
+  /** Names of the trainable parameters (gradient and weight order). */
   variableNames(): string[] {
     return this.specs.map((s) => s.name);
   }
 
+  /** Every parameter, frozen ones included (a LoRA policy counts its base model here). */
   parameterCount(): number {
+    return this.network.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** The parameters that get gradients and Adam state: all of them, or only the LoRA adapters. */
+  trainableParameterCount(): number {
     return this.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** A copy of any parameter (trainable or frozen) by its name in network.specs, stored layout. */
+  parameter(name: string): Float32Array {
+    this.assertLive();
+    const i = this.network.specs.findIndex((s) => s.name === name);
+    if (i < 0) throw new Error(`parameter: no parameter named '${name}'`);
+    return Float32Array.from(this.tensors[i].dataSync() as Float32Array);
   }
 
   /** Which op rewrites the model runs with (ops.ts): 'wasm-fast' or 'plain'. */
@@ -332,9 +361,8 @@ export class TransformerPolicy implements Policy {
     if (!Number.isFinite(gradNorm)) throw new Error(`applyGradients: gradient norm is ${gradNorm}; refusing to update the weights`);
     const factor = opts.clipNorm > 0 && gradNorm > opts.clipNorm ? (scale * opts.clipNorm) / gradNorm : scale;
     const t = tf();
-    const scaled = t.tidy(() => grads.map((g, i) => t.tensor(g, this.specs[i].shape).mul(factor)));
-    this.adam.apply(scaled, opts.learningRate);
-    scaled.forEach((g) => g.dispose());
+    // One gradient tensor at a time (Adam disposes it): never a second model-sized set of tensors.
+    this.adam.apply((i) => t.tensor(grads[i], this.specs[i].shape).mul(factor), opts.learningRate);
     return { gradNorm };
   }
 
@@ -352,8 +380,26 @@ export class TransformerPolicy implements Policy {
     t.tidy(() => this.vars.forEach((v, i) => v.assign(t.tensor(weights[i], this.specs[i].shape))));
   }
 
+  /** Trainable weight i (variableNames() order), a copy: checkpoints read one tensor at a time. */
+  weightAt(i: number): Float32Array {
+    this.assertLive();
+    return Float32Array.from(this.vars[i].dataSync() as Float32Array);
+  }
+
+  /** Adam's first or second moment of trainable variable i (zeros before the first update). */
+  momentAt(i: number, which: 'm' | 'v'): Float32Array {
+    this.assertLive();
+    return this.adamState ? this.adamState.moment(i, which) : new Float32Array(this.vars[i].size);
+  }
+
   getOptimizerState(): AdamState {
     return this.adam.getState();
+  }
+
+  /** Forgets Adam's moments and step: the next update starts as on a freshly loaded model. */
+  resetOptimizer(): void {
+    this.adamState?.dispose();
+    this.adamState = undefined;
   }
 
   setOptimizerState(state: AdamState): void {
@@ -362,8 +408,12 @@ export class TransformerPolicy implements Policy {
     this.adam.setState(state);
   }
 
+  /**
+   * The trainable weights and their Adam state, plus the network spec: a full fine-tune saves every
+   * weight; a LoRA policy only its adapters, and loading re-reads the frozen base from spec.base.
+   */
   async save(dir: string, extra?: Record<string, unknown>): Promise<void> {
-    if (this.network.spec.kind !== 'gpt') throw new Error(`save: checkpoints of ${this.network.spec.config.architecture} models are not supported yet`);
+    this.assertLive();
     saveCheckpoint(dir, this, extra);
   }
 
@@ -371,7 +421,7 @@ export class TransformerPolicy implements Policy {
     if (this.disposed) return;
     this.disposed = true;
     this.adamState?.dispose();
-    for (const v of this.vars) v.dispose();
+    for (const v of this.tensors) v.dispose();
   }
 
   // ---------------------------------------------------------------- validation
@@ -476,14 +526,14 @@ function validateSampleOptions(o: SampleOptions): void {
   if (!Array.isArray(o.stopTokens)) throw new Error('sample: stopTokens must be an array of token ids');
 }
 
-function checkSize(spec: ParamSpec, w: Float32Array, what: string): void {
+function checkSize(spec: NetworkParam, w: Float32Array, what: string): void {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   if (!(w instanceof Float32Array) || w.length !== size) {
     throw new Error(`${what} for '${spec.name}' must be a Float32Array of ${size} values (shape [${spec.shape}]), got ${w?.length ?? typeof w}`);
   }
 }
 
-function checkWeights(specs: ParamSpec[], ws: Float32Array[], what = 'weights'): void {
-  if (!Array.isArray(ws) || ws.length !== specs.length) throw new Error(`${what}: expected ${specs.length} arrays (one per variable), got ${ws?.length}`);
+function checkWeights(specs: NetworkParam[], ws: Float32Array[], what = 'weights', per = 'trainable variable'): void {
+  if (!Array.isArray(ws) || ws.length !== specs.length) throw new Error(`${what}: expected ${specs.length} arrays (one per ${per}), got ${ws?.length}`);
   ws.forEach((w, i) => checkSize(specs[i], w, what));
 }

@@ -6,9 +6,12 @@ import { createRequire } from 'node:module';
 import { distPath } from '../../core/util/paths';
 
 export interface BlasAddon {
-  /** out[i] = op(a[i]) · op(b[i]) for i < max(batchA, batchB); a batch of 1 broadcasts. Row-major. */
+  /** out[i] = op(a[i]) · op(b[i]) (or += with `accumulate`) for i < max(batchA, batchB); a batch of 1 broadcasts. Row-major. */
   sgemmBatched(a: Float32Array, b: Float32Array, out: Float32Array, batchA: number, batchB: number,
-    m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void;
+    m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, accumulate?: boolean): void;
+  /** Adam in place: g = grad·gradScale, m/v updated, param -= lr·m̂/(√v̂ + ε) (bias-corrected at `step`). */
+  adamUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradScale: number,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, step: number): void;
   /** Sets the BLAS library's thread count; false when the library has no such call. */
   setThreads(n: number): boolean;
   describe(): { library: string; loadErrors: string; threads: number };

@@ -1,36 +1,57 @@
-// The optional native fast path of the wasm backend: the platform's BLAS for every matrix product.
-// One thread per process by default: the trainer already splits a step over two processes (the
-// parallel policy), and BLAS threads that spin while another tenant holds the core made steps
-// slower and erratic on a busy machine. ACEREASON_BLAS_THREADS overrides.
+// The optional native fast path: the platform's BLAS for every matrix product of the wasm or cpu
+// backend, and a fused Adam step. One thread per process by default: the trainer already splits a
+// step over two processes (the parallel policy), and BLAS threads that spin while another tenant
+// holds the core made steps slower and erratic on a busy machine. ACEREASON_BLAS_THREADS overrides.
 import type * as TF from '@tensorflow/tfjs';
-import { loadBlasAddon } from './blasAddon';
+import { loadBlasAddon, type BlasAddon } from './blasAddon';
+import { installFastCpuKernels } from './cpuKernels';
 import { installBlasMatMul } from './matMulKernels';
+import type { BlasBackendName } from './tensorStorage';
 
 export interface FastPath {
-  /** e.g. "native BLAS libopenblas.so.0, 1 thread"; null when the wasm kernels run. */
+  /** e.g. "native BLAS libopenblas.so.0, 1 thread"; null when the backend's own kernels run. */
   readonly name: string | null;
   /** One line for logs: what runs the matrix products and, when not native, why. */
   readonly note: string;
 }
 
-let active: FastPath | undefined;
+let blas: BlasAddon | string | undefined;
+const active = new Map<BlasBackendName, FastPath>();
+let selected: BlasBackendName | undefined;
 
+/** The fast path of the backend enabled last (the selected one), if any. */
 export function nativeFastPath(): FastPath | undefined {
-  return active;
+  return selected ? active.get(selected) : undefined;
 }
 
-/** Installs the BLAS kernels into the (already selected) wasm backend once per process. */
-export function enableNativeFastPath(tf: typeof TF): FastPath {
-  if (active) return active;
-  const blas = loadBlasAddon();
+/** The loaded addon when a fast path is active on the selected backend (fused Adam uses it). */
+export function activeBlasAddon(): BlasAddon | undefined {
+  return nativeFastPath()?.name && typeof blas === 'object' ? blas : undefined;
+}
+
+const OWN_KERNELS: Record<BlasBackendName, string> = {
+  wasm: 'wasm (XNNPACK, one thread)',
+  cpu: 'JavaScript (tfjs cpu kernels, one thread)',
+};
+
+/** Installs the BLAS kernels into the (already selected) backend once per process and backend. */
+export function enableNativeFastPath(tf: typeof TF, backend: BlasBackendName = 'wasm'): FastPath {
+  selected = backend;
+  const done = active.get(backend);
+  if (done) return done;
+  // Not native, but part of making cpu usable for big models; they need no addon.
+  if (backend === 'cpu') installFastCpuKernels(tf);
+  blas ??= loadBlasAddon();
   if (typeof blas === 'string') {
-    active = { name: null, note: `matrix products in wasm (XNNPACK, one thread): ${blas}` };
-    return active;
+    const path: FastPath = { name: null, note: `matrix products in ${OWN_KERNELS[backend]}: ${blas}` };
+    active.set(backend, path);
+    return path;
   }
   const threads = Math.max(1, Number.parseInt(process.env.ACEREASON_BLAS_THREADS ?? '1', 10) || 1);
   blas.setThreads(threads);
-  installBlasMatMul(tf, blas);
+  installBlasMatMul(tf, blas, backend);
   const name = `native BLAS ${blas.describe().library}, ${threads} thread${threads > 1 ? 's' : ''}`;
-  active = { name, note: `matrix products in ${name}` };
-  return active;
+  const path: FastPath = { name, note: `matrix products in ${name}` };
+  active.set(backend, path);
+  return path;
 }

@@ -1,17 +1,13 @@
-// Replaces the wasm backend's BatchMatMul and _FusedMatMul kernels with calls into the platform's
-// BLAS on views of the wasm heap (no copies). tfjs routes every matMul, its gradients and the fused
-// affine op through these two kernels, so models need no change. Shapes the BLAS path does not cover
-// (partial batch broadcasting, non-float32, exotic fused activations) go to the original kernel.
+// Replaces a backend's BatchMatMul and _FusedMatMul kernels with calls into the platform's BLAS on
+// the tensors' own storage (no copies): views of the wasm heap, or the cpu backend's Float32Arrays.
+// tfjs routes every matMul, its gradients and the fused affine op through these two kernels, so
+// models need no change. Shapes the BLAS path does not cover (partial batch broadcasting,
+// non-float32, exotic fused activations) go to the original kernel.
 import type * as TF from '@tensorflow/tfjs';
 import type { BlasAddon } from './blasAddon';
+import { storageOf, type BlasBackendName, type KernelArgs, type TensorInfo } from './tensorStorage';
 
 type Tf = typeof TF;
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backend: WasmBackend; attrs: Record<string, unknown> };
 type KernelFunc = (args: KernelArgs) => TensorInfo;
 
 interface Product { outShape: number[]; batchA: number; batchB: number; m: number; n: number; k: number }
@@ -46,12 +42,13 @@ export interface InstalledKernels {
   uninstall(): void;
 }
 
-export function installBlasMatMul(tf: Tf, blas: BlasAddon): InstalledKernels {
+export function installBlasMatMul(tf: Tf, blas: BlasAddon, backendName: BlasBackendName = 'wasm'): InstalledKernels {
   const original = {
-    BatchMatMul: tf.getKernel('BatchMatMul', 'wasm') as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
-    _FusedMatMul: tf.getKernel('_FusedMatMul', 'wasm') as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
+    BatchMatMul: tf.getKernel('BatchMatMul', backendName) as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
+    _FusedMatMul: tf.getKernel('_FusedMatMul', backendName) as unknown as { kernelFunc: KernelFunc; setupFunc?: unknown; disposeFunc?: unknown },
   };
-  if (!original.BatchMatMul || !original._FusedMatMul) throw new Error('the wasm backend has no BatchMatMul/_FusedMatMul kernel to replace');
+  if (!original.BatchMatMul || !original._FusedMatMul) throw new Error(`the ${backendName} backend has no BatchMatMul/_FusedMatMul kernel to replace`);
+  const storage = storageOf(backendName);
 
   function product(args: KernelArgs): TensorInfo | null {
     const { a, b } = args.inputs;
@@ -59,9 +56,11 @@ export function installBlasMatMul(tf: Tf, blas: BlasAddon): InstalledKernels {
     const transposeA = Boolean(args.attrs.transposeA), transposeB = Boolean(args.attrs.transposeB);
     const plan = planProduct(a.shape, b.shape, transposeA, transposeB);
     if (!plan) return null;
-    const out = args.backend.makeOutput(plan.outShape, 'float32');
-    // Views are taken after makeOutput: growing the wasm memory detaches earlier views.
-    blas.sgemmBatched(args.backend.typedArrayFromHeap(a), args.backend.typedArrayFromHeap(b), args.backend.typedArrayFromHeap(out),
+    const va = storage.view(args.backend, a), vb = storage.view(args.backend, b);
+    if (!va || !vb) return null;
+    const out = storage.allocate(args.backend, plan.outShape);
+    // Views are taken again after allocating: growing the wasm memory detaches earlier views.
+    blas.sgemmBatched(storage.view(args.backend, a)!, storage.view(args.backend, b)!, storage.view(args.backend, out)!,
       plan.batchA, plan.batchB, plan.m, plan.n, plan.k, transposeA, transposeB);
     return out;
   }
@@ -77,8 +76,12 @@ export function installBlasMatMul(tf: Tf, blas: BlasAddon): InstalledKernels {
     const out = product(args);
     if (!out) return original._FusedMatMul.kernelFunc(args);
     if (bias || activation === 'relu') {
-      const o = args.backend.typedArrayFromHeap(out);
-      const bv = bias ? args.backend.typedArrayFromHeap(bias) : null;
+      const o = storage.view(args.backend, out)!;
+      const bv = bias ? storage.view(args.backend, bias) : null;
+      if (bias && !bv) {
+        storage.dispose(args.backend, out);
+        return original._FusedMatMul.kernelFunc(args);
+      }
       for (let i = 0; i < o.length; i += n) {
         for (let j = 0; j < n; j++) {
           let v = o[i + j] + (bv ? bv[j] : 0);
@@ -91,15 +94,15 @@ export function installBlasMatMul(tf: Tf, blas: BlasAddon): InstalledKernels {
   };
 
   const replace = (name: 'BatchMatMul' | '_FusedMatMul', kernelFunc: KernelFunc) => {
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as never });
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as never });
   };
   replace('BatchMatMul', batchMatMul);
   replace('_FusedMatMul', fusedMatMul);
   return {
     uninstall() {
       for (const name of ['BatchMatMul', '_FusedMatMul'] as const) {
-        tf.unregisterKernel(name, 'wasm');
+        tf.unregisterKernel(name, backendName);
         tf.registerKernel(original[name] as never);
       }
     },

@@ -75,6 +75,9 @@ export class ParallelPolicy implements Policy {
   parameterCount(): number {
     return this.inner.parameterCount();
   }
+  trainableParameterCount(): number {
+    return this.inner.trainableParameterCount();
+  }
   getWeights(): Float32Array[] {
     return this.inner.getWeights();
   }

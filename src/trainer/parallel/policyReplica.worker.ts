@@ -3,6 +3,7 @@
 // they change) and computes its share of the samples and gradients.
 import { parentPort } from 'node:worker_threads';
 import { selectBackend } from '../backend';
+import { policyForNetwork } from '../hf/pretrainedPolicy';
 import { TransformerPolicy } from '../model/transformerPolicy';
 import type { ReplicaRequest, ReplicaResponse, ReplicaResult } from './replicaProtocol';
 
@@ -16,7 +17,11 @@ async function handle(req: ReplicaRequest): Promise<ReplicaResult> {
     case 'init': {
       const choice = await selectBackend(req.backend);
       policy?.dispose();
-      policy = new TransformerPolicy(req.config, req.weights, req.options);
+      policy = undefined;
+      // `weights` are the trainable ones: all of them, or a LoRA policy's adapters (its frozen base is
+      // read from the model folder the network spec names, not sent).
+      const { network, ...options } = req.options;
+      policy = network?.kind === 'decoder' ? policyForNetwork(network, req.weights, options) : new TransformerPolicy(req.config, req.weights, req.options);
       return { kind: 'init', backend: choice.name };
     }
     case 'setWeights':

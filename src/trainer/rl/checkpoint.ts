@@ -18,6 +18,13 @@ import { CHECKPOINT_FILES, oneLine, verifyManifest, writeManifest } from '../mod
 
 export const TRAINER_STATE_FILE = 'trainer-state.json';
 export const TOKENIZER_FILE = 'tokenizer.json';
+/**
+ * In a checkpoint of a model loaded from a folder (pretrained, or the built-in model's sft-model):
+ * {"folder"} — where its tokenizer, chat template and config are (relative to the checkpoint when
+ * inside the run). Such a checkpoint has no tokenizer.json of its own; its hf/ or adapter/ subfolder
+ * is the exported model, not part of the resume state.
+ */
+export const MODEL_SOURCE_FILE = 'model-source.json';
 /** Checkpoints marked kept, by folder name, with the reason: checkpoints/kept.json. */
 export const KEPT_FILE = 'kept.json';
 const KEEP_CHECKPOINTS = 3;
@@ -119,7 +126,7 @@ function pruneCheckpoints(checkpointsDir: string): void {
 export interface ResumePoint {
   dir: string;
   state: TrainerState;
-  /** tokenizer.json, parsed (its fields are the tokenizer's to check). */
+  /** tokenizer.json, parsed (its fields are the tokenizer's to check); undefined for a folder model's checkpoint (MODEL_SOURCE_FILE). */
   tokenizer: unknown;
 }
 
@@ -143,9 +150,14 @@ export function latestCheckpoint(checkpointsDir: string, opts: LatestCheckpointO
   try {
     const state = readTrainerState(dir);
     checkAgainstLogs(state, dir, opts.metricsFile ?? path.join(path.dirname(checkpointsDir), 'metrics.jsonl'), opts.samplesFile ?? path.join(path.dirname(checkpointsDir), 'samples.jsonl'));
+    const small = fs.readdirSync(dir).filter((f) => f !== CHECKPOINT_FILES.manifest && f !== CHECKPOINT_FILES.weights && f !== CHECKPOINT_FILES.optimizer && fs.statSync(path.join(dir, f)).isFile());
+    if (fs.existsSync(path.join(dir, MODEL_SOURCE_FILE))) {
+      verifyManifest(dir, small);
+      return { dir, state, tokenizer: undefined };
+    }
     const tokenizerFile = path.join(dir, TOKENIZER_FILE);
     if (!fs.existsSync(tokenizerFile)) throw new UserError('not found: the checkpoint has no tokenizer', { file: tokenizerFile });
-    verifyManifest(dir, fs.readdirSync(dir).filter((f) => f !== CHECKPOINT_FILES.manifest && f !== CHECKPOINT_FILES.weights && f !== CHECKPOINT_FILES.optimizer));
+    verifyManifest(dir, small);
     let tokenizer: unknown;
     try {
       tokenizer = JSON.parse(fs.readFileSync(tokenizerFile, 'utf8'));

@@ -11,11 +11,14 @@ import type { CodeRecord, MathRecord, PromptRecord } from '../../core/dataset/re
 import type { Recipe } from '../../core/rl/recipe';
 import { deriveSeed, Rng } from '../../core/rl/rng';
 import { UserError } from '../../core/util/userError';
+import { factDrills } from './facts';
 import { drawDemonstrations, type Demonstration } from './sftData';
 import { buildBuiltinSuite } from './suite';
 
 /** Share of math in SFT batches: arithmetic facts take a tiny model longer to learn than code templates. */
 const MATH_DEMO_SHARE = 0.7;
+/** Share of the math demonstrations that are fact drills (facts.ts): the facts every method needs. */
+const FACT_DRILL_SHARE = 0.5;
 
 export interface TaskData {
   math: { train: MathRecord[]; heldOut: MathRecord[] };
@@ -42,13 +45,19 @@ export async function loadTaskData(recipe: Recipe, opts: LoadTaskOptions = {}): 
     const mathDemos = Math.round(MATH_DEMO_SHARE * 1000);
     const sftMath = suite.math.train.filter(forSft);
     const sftCode = suite.code.train.filter(forSft);
+    const drills = factDrills();
     return {
       math: { train: suite.math.train.filter((t) => !forSft(t)).map((t) => t.record), heldOut: suite.math.heldOut.map((t) => t.record) },
       code: { train: suite.code.train.filter((t) => !forSft(t)).map((t) => t.record), heldOut: suite.code.heldOut.map((t) => t.record) },
       compactPrompts: d.compactPrompts,
       demonstrations: (count, rng) => {
         const nMath = Math.round((count * mathDemos) / 1000);
-        return [...drawDemonstrations(sftMath, nMath, recipe.sft.imperfectFraction, rng), ...drawDemonstrations(sftCode, count - nMath, recipe.sft.imperfectFraction, rng)];
+        const nDrill = Math.round(nMath * FACT_DRILL_SHARE);
+        return [
+          ...Array.from({ length: nDrill }, () => rng.pick(drills)),
+          ...drawDemonstrations(sftMath, nMath - nDrill, recipe.sft.imperfectFraction, rng),
+          ...drawDemonstrations(sftCode, count - nMath, recipe.sft.imperfectFraction, rng),
+        ];
       },
       imperfectFraction: recipe.sft.imperfectFraction,
     };

@@ -9,11 +9,24 @@ export interface BuiltinTask<R extends MathRecord | CodeRecord = MathRecord | Co
   record: R;
   /** Difficulty tier, 1 (easiest) upwards. */
   tier: number;
+  /**
+   * How often the warm-up shows this task's imperfect demonstration, relative to the recipe's
+   * `sft.imperfectFraction` (default: the tier's weight, TIER_IMPERFECT_WEIGHT).
+   */
+  imperfectWeight?: number;
   /** A correct response in the recipe's answer format. */
   demonstration(rng: Rng): string;
   /** A plausible but imperfect response (usually wrong, sometimes only too long). */
   imperfectDemonstration(rng: Rng): string;
 }
+
+/**
+ * The difficulty spread of the warm-up: easy tasks are rarely shown wrong, the hardest tier mostly
+ * (its wrong method is the tempting one), so the warmed-up policy solves tier 1 nearly always, tier 2
+ * most of the time and tier 3 seldom — and RL has something to find at every level. With the demo's
+ * imperfectFraction 0.3 that is 15%, 30% and 84% of demonstrations.
+ */
+export const TIER_IMPERFECT_WEIGHT: Record<number, number> = { 1: 0.5, 2: 1, 3: 2.8 };
 
 /** One generator of a family of tasks; a new family = one file exporting one of these + one registration line. */
 export interface TaskFamily<R extends MathRecord | CodeRecord = MathRecord | CodeRecord> {

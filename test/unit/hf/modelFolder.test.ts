@@ -46,7 +46,7 @@ test('a valid folder opens and its weights stream in the stored layout', () => {
   assert.equal(f.config.headDim, 4);
   assert.deepEqual(f.generation.eosTokenIds, [2]);
   const weights = [...f.weights()];
-  assert.equal(weights.length, decoderParams(f.config).length);
+  assert.equal(weights.length, decoderParams(f.decoderConfig()).length);
   assert.ok(weights.every((w) => w.every((v) => v === 0.5)));
   f.close();
 });
@@ -54,7 +54,7 @@ test('a valid folder opens and its weights stream in the stored layout', () => {
 test('unknown architecture: names config.json and the field', () => {
   const dir = folder();
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...baseConfig, architectures: ['GPTNeoXForCausalLM'] }));
-  rejects(() => ModelFolder.open(dir), /config\.json: field 'architectures': architecture 'GPTNeoXForCausalLM' is not supported; supported: LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, MistralForCausalLM/);
+  rejects(() => ModelFolder.open(dir), /config\.json: field 'architectures': architecture 'GPTNeoXForCausalLM' is not supported; supported: LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, MistralForCausalLM, GPT2LMHeadModel/);
 });
 
 test('a missing or malformed config field is named', () => {

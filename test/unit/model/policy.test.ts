@@ -28,6 +28,7 @@ test('same seed gives the same weights and samples; another seed does not', asyn
   const b = await createPolicy(config);
   const c = await createPolicy({ ...config, seed: 8 });
   assert.equal(a.parameterCount(), a.getWeights().reduce((n, w) => n + w.length, 0));
+  assert.equal(a.trainableParameterCount(), a.parameterCount(), 'the built-in model trains every weight');
   assert.deepEqual(a.getWeights(), b.getWeights());
   assert.notDeepEqual(a.getWeights()[0], c.getWeights()[0]);
   const opts = { maxNewTokens: 10, temperature: 1, topP: 0.9, stopTokens: [], seed: 42 };

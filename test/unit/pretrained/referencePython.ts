@@ -1,25 +1,26 @@
-// Runs test/reference/peft_reference.py with Debian's python3 + torch, the independent reader our
-// writers are checked against. Missing python or torch is a test failure with the fix, never a skip.
+// Runs test/reference/peft_reference.py with a python3 that has torch (Debian's, or
+// ACEREASON_TORCH_PYTHON), the independent reader our writers are checked against. Missing python or
+// torch is a test failure with the fix, never a skip.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { torchPython } from '../hf/torchReference';
 
-export const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, '..', '..', 'reference', 'peft_reference.py');
 
 let checked = false;
-function requireTorch(): void {
-  if (checked) return;
-  if (!fs.existsSync(PYTHON)) assert.fail(`${PYTHON} is missing: these tests check our files with PyTorch (apt-get install python3-torch python3-numpy)`);
-  const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-  if (r.status !== 0) assert.fail(`${PYTHON} cannot import torch and numpy (apt-get install python3-torch python3-numpy): ${r.stderr.trim().split('\n').pop()}`);
+function requireTorch(): string {
+  const python = torchPython();
+  if (checked) return python;
+  const r = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+  if (r.status !== 0) assert.fail(`${python} cannot import torch and numpy (apt-get install python3-torch python3-numpy): ${r.stderr.trim().split('\n').pop()}`);
   checked = true;
+  return python;
 }
 
 export function runReference(args: string[]): any {
-  requireTorch();
-  const r = spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const python = requireTorch();
+  const r = spawnSync(python, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const out = r.stdout.trim();
   let parsed: any;
   try {

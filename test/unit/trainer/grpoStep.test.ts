@@ -12,7 +12,7 @@ import { PRESET_INPUTS } from '../../../src/core/rl/presets';
 import { deriveSeed } from '../../../src/core/rl/rng';
 import { CharTokenizer, createPolicy } from '../../../src/trainer/model/index';
 import type { Policy, SampleResult, TrainSequence } from '../../../src/trainer/model/policy';
-import { PromptCodec } from '../../../src/trainer/rl/codec';
+import { CharPromptCodec } from '../../../src/trainer/rl/codec';
 import { grpoStep, VERIFIER_FAILED_RATIO } from '../../../src/trainer/rl/grpoStep';
 import { NonFiniteUpdateError } from '../../../src/trainer/rl/nonFinite';
 import type { RewardVerdict } from '../../../src/trainer/rewards';
@@ -23,7 +23,7 @@ const records = ['1+1=?', '2+2=?', '3+1=?'].map((p, i) => ({ id: `q${i}`, source
 const verdict = (reward: number, failed = false): RewardVerdict => ({ reward: failed ? 0 : reward, state: failed ? 'timeout' : reward ? 'correct' : 'wrong', verifierFailed: failed, extracted: null, verdict: 'test' });
 const demoRecipe = (grpo: Partial<Recipe['grpo']> = {}) => parseRecipe({ ...structuredClone(PRESET_INPUTS.demo), grpo: { ...PRESET_INPUTS.demo.grpo, ...grpo } });
 const tokenizer = CharTokenizer.fromCorpus(records.map((r) => r.problem), { extraChars: ' 0123456789<>/\\{}=+-*?abcdefghijklmnopqrstuvwxyz\n' });
-const codec = new PromptCodec(tokenizer, true);
+const codec = new CharPromptCodec(tokenizer, true);
 // Reward: 1 for responses of even length — arbitrary but deterministic, so groups are mixed.
 const evenLengthRewards = { scoreAll: async (items: readonly { response: string }[]) => items.map((it) => verdict(it.response.length % 2 === 0 ? 1 : 0)) };
 
