@@ -152,9 +152,12 @@ const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
 const child = (mode: string, dir: string) =>
   lastJson(execFileSync(process.execPath, ['--import', 'tsx', __filename, mode, dir, ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] }));
 
-/** Per-step seconds at the full depth from steps measured at depths d1 < d2 (linear in depth). */
+/**
+ * Per-step seconds (or MB) at the full depth from values at depths d1 < d2 (linear in depth); NaN when
+ * the deeper model measured no more than the shallower one (noise from other work on the machine).
+ */
 function extrapolate(d1: number, s1: number, d2: number, s2: number, full: number): number {
-  return s1 + ((s2 - s1) / (d2 - d1)) * (full - d1);
+  return s2 > s1 ? s1 + ((s2 - s1) / (d2 - d1)) * (full - d1) : Number.NaN;
 }
 
 export async function run(flags: string[] = process.argv.slice(2)): Promise<void> {
@@ -191,7 +194,7 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
 
     const result: Record<string, unknown> = {
       backend: trains[0].r.backend, sample_backend: sample.backend,
-      train_tok_s: round(trainTokS), sample_tok_s: round(sample.samplePerSecond), peak_rss_mb: Math.round(Math.max(ourPeak, sample.peakMb)),
+      train_tok_s: round(trainTokS), sample_tok_s: round(sample.samplePerSecond), peak_rss_mb: Number.isFinite(ourPeak) ? Math.round(Math.max(ourPeak, sample.peakMb)) : null,
       ...(full ? {} : { train_extrapolated_from_layers: [1, 2] }),
       train_fraction_of_bound: round(trainTokS / BOUND.train), sample_fraction_of_bound: round(sample.samplePerSecond / BOUND.sample),
       lora_train_tok_s: loraTokS === null ? null : round(loraTokS),
@@ -209,7 +212,7 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
       tt.forEach((r, i) => say(`PyTorch: full fine-tuning (AdamW) at ${depths[i]} layer(s): steps ${r.step_s.map((s: number) => s.toFixed(1)).join(', ')} s; peak RSS ${r.peak_rss_mb.toFixed(0)} MB`));
       say(`PyTorch (fp32, 1 thread): sampling ${ts.sample_tokens_per_s.toFixed(2)} tokens/s, peak RSS ${ts.peak_rss_mb.toFixed(0)} MB; full fine-tuning ${torchTrain.toFixed(2)} tokens/s${full ? '' : ' (extrapolated)'}, peak RSS ${torchPeak.toFixed(0)} MB`);
       Object.assign(result, {
-        torch_train_tok_s: round(torchTrain), torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Math.round(Math.max(torchPeak, ts.peak_rss_mb)),
+        torch_train_tok_s: round(torchTrain), torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Number.isFinite(torchPeak) ? Math.round(Math.max(torchPeak, ts.peak_rss_mb)) : null,
         train_ratio: round(trainTokS / torchTrain), sample_ratio: round(sample.samplePerSecond / ts.sample_tokens_per_s),
         torch_train_fraction_of_bound: round(torchTrain / BOUND.train), torch_sample_fraction_of_bound: round(ts.sample_tokens_per_s / BOUND.sample),
       });
@@ -222,8 +225,9 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
   }
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+/** Three decimals; null for NaN (an extrapolation the noise made meaningless). */
+function round(x: number): number | null {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null;
 }
 
 if (require.main === module) {

@@ -144,6 +144,55 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int32_t *int_array(napi_env env, napi_value v, size_t *length) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return NULL;
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_int32_array) return NULL;
+  return (int32_t *)data;
+}
+
+// logSoftmaxRows(logits, vocab, targets, picked, lse[, grad, dLogits])
+// Per row r of logits [rows, vocab]: lse[r] = log Σ exp(logits[r]); picked[r] = logits[r, targets[r]] − lse[r].
+// With grad and dLogits: dLogits[r, j] = grad[r] · ([j = targets[r]] − exp(logits[r, j] − lse[r])), the
+// gradient of picked through the softmax. Two passes over a row instead of ten tensor ops over the
+// chunk (a [27, 151936] chunk of Qwen's head is 4M values, 38 chunks per 4 × 256 batch).
+static napi_value log_softmax_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 5 && argc != 7) { napi_throw_type_error(env, NULL, "logSoftmaxRows: 5 or 7 arguments expected"); return NULL; }
+  size_t ll = 0, lt = 0, lp = 0, ls = 0, lg = 0, ld = 0;
+  float *logits = float_array(env, argv[0], &ll);
+  int32_t vocab = int_arg(env, argv[1]);
+  int32_t *targets = int_array(env, argv[2], &lt);
+  float *picked = float_array(env, argv[3], &lp), *lse = float_array(env, argv[4], &ls);
+  float *grad = argc == 7 ? float_array(env, argv[5], &lg) : NULL, *dlogits = argc == 7 ? float_array(env, argv[6], &ld) : NULL;
+  if (!logits || !targets || !picked || !lse || (argc == 7 && (!grad || !dlogits))) { napi_throw_type_error(env, NULL, "logSoftmaxRows: Float32Array logits/picked/lse/grad/dLogits and Int32Array targets expected"); return NULL; }
+  if (vocab < 1 || ll % (size_t)vocab != 0) { napi_throw_range_error(env, NULL, "logSoftmaxRows: logits are not rows of the vocabulary size"); return NULL; }
+  size_t rows = ll / (size_t)vocab;
+  if (lt < rows || lp < rows || ls < rows || (argc == 7 && (lg < rows || ld < ll))) { napi_throw_range_error(env, NULL, "logSoftmaxRows: an array is shorter than the rows"); return NULL; }
+  for (size_t r = 0; r < rows; r++) {
+    const float *x = logits + r * (size_t)vocab;
+    int32_t target = targets[r];
+    if (target < 0 || target >= vocab) { napi_throw_range_error(env, NULL, "logSoftmaxRows: target outside the vocabulary"); return NULL; }
+    float max = x[0];
+    for (int32_t j = 1; j < vocab; j++) if (x[j] > max) max = x[j];
+    double sum = 0;
+    for (int32_t j = 0; j < vocab; j++) sum += exp((double)(x[j] - max));
+    float l = max + (float)log(sum);
+    lse[r] = l;
+    picked[r] = x[target] - l;
+    if (dlogits) {
+      float g = grad[r], *d = dlogits + r * (size_t)vocab;
+      for (int32_t j = 0; j < vocab; j++) d[j] = -g * expf(x[j] - l);
+      d[target] += g;
+    }
+  }
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -175,6 +224,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "sgemmBatched", fn);
   if (napi_create_function(env, "adamUpdate", NAPI_AUTO_LENGTH, adam_update, NULL, &fn) != napi_ok) return NULL;
   napi_set_named_property(env, exports, "adamUpdate", fn);
+  if (napi_create_function(env, "logSoftmaxRows", NAPI_AUTO_LENGTH, log_softmax_rows, NULL, &fn) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "logSoftmaxRows", fn);
   if (napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, set_threads, NULL, &fn) != napi_ok) return NULL;
   napi_set_named_property(env, exports, "setThreads", fn);
   if (napi_create_function(env, "describe", NAPI_AUTO_LENGTH, describe, NULL, &fn) != napi_ok) return NULL;

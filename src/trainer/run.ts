@@ -159,6 +159,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
     const spec = recipe.model;
     if (spec.source === 'pretrained') {
       // Checked before a byte of weights is allocated: refuse with what to change rather than swap or crash.
+      if (!fs.existsSync(spec.path)) throw new UserError(`the model folder ${spec.path} does not exist: pass --model DIR (a local Hugging Face model folder)`);
       const { config } = asUserError(() => readFolderConfig(path.join(spec.path, CONFIG_FILE)));
       const memory = checkRunMemory(recipe, config);
       memoryEstimateBytes = memory.estimate.peakBytes;
@@ -236,7 +237,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
       const t0 = Date.now();
       log.event(startStep > 0
         ? `SFT warm-up: continuing at step ${startStep}/${recipe.sft.steps}`
-        : `SFT warm-up: ${recipe.sft.steps} steps × ${recipe.sft.batchSize} demonstrations (${Math.round(recipe.sft.imperfectFraction * 100)}% deliberately imperfect)`);
+        : `SFT warm-up: ${recipe.sft.steps} steps × ${recipe.sft.batchSize} demonstrations (imperfect demonstrations: ${Math.round(recipe.sft.imperfectFraction * 100)}% at tier 2, half that at tier 1, 2.8× at tier 3)`);
       const done = await runSft({
         policy, codec, steps: recipe.sft.steps, learningRate: recipe.sft.learningRate, clipNorm: recipe.sft.clipNorm, startStep,
         batch: (step) => data.demonstrations!(recipe.sft.batchSize, sftRng(step)),

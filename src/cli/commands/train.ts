@@ -6,7 +6,7 @@ import { validateLaunch, type LaunchCheck } from '../../core/launch/validateLaun
 import { describeEstimate } from '../../core/model/memoryEstimate';
 import { withModelPath, type Recipe } from '../../core/rl/recipe';
 import { describePlan, planStages, type Phase, type PlannedStage } from '../../core/rl/schedule';
-import { isUserError } from '../../core/util/userError';
+import { isUserError, UserError } from '../../core/util/userError';
 import { runSeedGroup } from '../../trainer/ablate/seedGroup';
 import { newRunId } from '../../core/runs/layout';
 import type { StartRunRequest, TrainerMessage } from '../../core/protocol/trainer';
@@ -133,9 +133,12 @@ export const command: CliCommand = {
     }
     // The run prints its plan when it starts; --plan prints it here and stops.
     if (v.plan) for (const line of describePlan(recipe, plan)) io.stdout.write(line + '\n');
+    const noData = missingData(recipe);
+    if (noData && !v.plan) throw new CliError(noData);
     // A model folder's memory is checked from its config.json before anything is loaded.
     if (recipe.model.source === 'pretrained') {
       try {
+        if (!fs.existsSync(recipe.model.path)) throw new UserError(`the model folder ${recipe.model.path} does not exist: pass --model DIR (a local Hugging Face model folder)`);
         const config = readFolderConfig(path.join(recipe.model.path, CONFIG_FILE)).config;
         const { estimate } = checkRunMemory(recipe, config);
         if (v.plan) io.stdout.write(`memory: ${describeEstimate(estimate)}\n`);
@@ -145,7 +148,6 @@ export const command: CliCommand = {
         io.stdout.write(`memory: ${e.message}\n`);
       }
     }
-    const noData = missingData(recipe);
     if (noData && v.plan) {
       io.stderr.write(`note: ${noData}\n`);
       return 0;

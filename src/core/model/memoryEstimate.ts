@@ -6,16 +6,20 @@
 // Every term counts what the trainer's code keeps alive (src/trainer/hf/decoder.ts, model/
 // transformerPolicy.ts, model/adam.ts, model/tokenLogprobs.ts), in steady state (after the first
 // update, so Adam's moments always exist):
-//   Peak = runtime + weights + Adam state + max(training, update, rollout), where
+//   Peak = runtime + weights + Adam state + max(training, update, rollout) + gradients as JS arrays, where
 //   training = one micro-batch's backward: its autograd tape (activations and the weight copies the
 //              tape saves) + the gradients accumulated so far + this micro-batch's gradients, or the
 //              head's backward (chunked log-prob buffers), whichever moment is larger;
-//   update   = the gradients as JS arrays + Adam's per-parameter temporaries;
-//   rollout  = the KV cache (twice: each decoding step concatenates a grown copy) + logits.
+//   update   = Adam's per-parameter temporaries;
+//   rollout  = the KV cache (three cache-sized buffers during a decoding step) + logits;
+// and the step's gradients, handed over as JS arrays, add to the largest of those: the wasm heap
+// never returns memory, so its high-water mark and the arrays are resident together.
 // The tape matters most: tfjs keeps a COPY of every tensor a gradient needs (on wasm its Identity
 // kernel copies), so a value used by three ops is kept three times. The counts below were derived
 // op by op from the decoder's forward pass and tfjs's gradient configs, and checked against the
 // tape of a real pass (test/unit/pretrained/memoryMeasured.test.ts measures the whole).
+// The cpu and tfjs-node backends share a saved tensor's memory instead of copying it, so there the
+// activation and weight-copy terms over-estimate (the refusal errs on the safe side).
 
 import { PROJECTIONS, type Projection } from './projections';
 
@@ -178,9 +182,15 @@ export interface MemoryBreakdown {
   headGradient: number;
   /** Vocabulary-sized buffers of one log-prob chunk in the backward (logits, their softmax, one-hot, its difference, …). */
   logprobChunk: number;
-  /** The update: the step's gradients as JS arrays plus Adam's temporaries for the largest parameter. */
+  /** The step's gradients as JS arrays (computeGradients hands them over that way): they sit on top of the wasm heap, which never gives memory back. */
+  gradientArrays: number;
+  /** Adam's temporaries for the largest parameter (the update runs one parameter at a time). */
   update: number;
-  /** KV cache of the rollout batch, twice: each decoding step concatenates a grown copy before the old one is freed. */
+  /**
+   * KV cache of the rollout batch at its longest, three times: a decoding step (one tidy over all
+   * layers) holds the old cache, the grown copy it concatenates, and a cache-sized temporary of the
+   * attention products over it (measured: tfjs's batched matMul over the cached keys/values).
+   */
   kvCache: number;
   rolloutLogits: number;
   runtime: number;
@@ -239,8 +249,9 @@ export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, 
     accumulated: accumulating ? trainable * FLOAT : 0,
     headGradient: (chunks > 1 ? 3 : 2) * headMatrix * FLOAT,
     logprobChunk: LOGPROB_CHUNK_BUFFERS * Math.min(run.logprobChunkTokens, run.microBatchTokens) * m.vocabSize * FLOAT,
-    update: (trainable + ADAM_TEMPORARIES * largest) * FLOAT,
-    kvCache: 2 * run.rolloutBatch * run.rolloutSequenceLength * m.layers * 2 * m.kvHeads * m.headDim * FLOAT,
+    gradientArrays: trainable * FLOAT,
+    update: ADAM_TEMPORARIES * largest * FLOAT,
+    kvCache: 3 * run.rolloutBatch * run.rolloutSequenceLength * m.layers * 2 * m.kvHeads * m.headDim * FLOAT,
     rolloutLogits: 3 * run.rolloutBatch * m.vocabSize * FLOAT, // logits, their softmax, its copy read into JS
     runtime: runtimeBytes,
   };
@@ -250,11 +261,11 @@ export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, 
     tape + b.headGradient + b.logprobChunk, // the head's backward runs first
     // The end of the backward: all of this micro-batch's gradients (LoRA: the frozen head's gradient is computed too and lives until the backward ends).
     tape + b.backwardValues + b.gradients + (lora ? headMatrix * FLOAT : 0),
-    (accumulating ? 3 : 2) * b.gradients, // summing into the accumulator / reading the sum into JS arrays
+    (accumulating ? 3 : 1) * b.gradients, // summing into the accumulator
   );
   const updateBytes = b.update;
   const rolloutBytes = b.kvCache + b.rolloutLogits;
-  const peakBytes = b.runtime + b.weights + b.optimizer + b.optimizerZeros + Math.max(trainingBytes, updateBytes, rolloutBytes);
+  const peakBytes = b.runtime + b.weights + b.optimizer + b.optimizerZeros + Math.max(trainingBytes, updateBytes, rolloutBytes) + b.gradientArrays;
   const fits = freeBytes === undefined || peakBytes <= freeBytes;
   const estimate: MemoryEstimate = { totalParameters: base + adapter, trainableParameters: trainable, bytes, trainingBytes, updateBytes, rolloutBytes, peakBytes, freeBytes, fits, advice: [] };
   if (!fits) estimate.advice = advise(m, tuning, run, estimate, freeBytes!, runtimeBytes);
@@ -273,11 +284,12 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
     const lora = estimateRunMemory(m, { kind: 'lora', rank: 16, targets: PROJECTIONS }, run, undefined, runtime);
     advice.push(`use "lora" (model.lora, e.g. {"rank": 16, "alpha": 32, "targets": all 7 projections}): gradients and Adam state for ${e.trainableParameters.toLocaleString('en-US')} parameters need ${formatGiB(e.bytes.gradients + e.bytes.optimizer + e.bytes.optimizerZeros)}; with LoRA the peak is ${formatGiB(lora.peakBytes)}`);
   }
-  if (e.trainingBytes >= Math.max(e.rolloutBytes, e.updateBytes) && run.microBatchTokens > 1) {
+  if (e.trainingBytes >= Math.max(e.rolloutBytes, e.updateBytes) && run.microBatchTokens > run.sequenceLength) {
     let tokens = run.microBatchTokens;
     let peak = e.peakBytes;
-    while (tokens > 1 && peak > free) {
-      tokens = Math.floor(tokens / 2);
+    // A micro-batch holds whole sequences: at least one.
+    while (tokens > run.sequenceLength && peak > free) {
+      tokens = Math.max(run.sequenceLength, Math.floor(tokens / 2));
       peak = estimateRunMemory(m, tuning, { ...run, microBatchTokens: tokens, logprobChunkTokens: Math.min(run.logprobChunkTokens, tokens) }, undefined, runtime).peakBytes;
     }
     // Only worth saying when some micro-batch size actually fits.
@@ -292,7 +304,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
 /** One line for logs and the refusal message. */
 export function describeEstimate(e: MemoryEstimate): string {
   const b = e.bytes;
-  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `Adam's initial zeros ${formatGiB(b.optimizerZeros)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
+  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `Adam's initial zeros ${formatGiB(b.optimizerZeros)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update + b.gradientArrays)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
   const head = `estimated peak ${formatGiB(e.peakBytes)}${e.freeBytes === undefined ? '' : ` of ${formatGiB(e.freeBytes)} free`}`;
   return `${head} (${parts.join(', ')}); ${e.trainableParameters.toLocaleString('en-US')} of ${e.totalParameters.toLocaleString('en-US')} parameters trained`;
 }

@@ -62,10 +62,11 @@ const demo: RecipeInput = {
  */
 const acereason: RecipeInput = {
   name: 'acereason',
-  description: 'AceReason-Nemotron stage schedule (math 8K→16K→24K, code 24K→32K, math 32K). GPU + real dataset (--dataset).',
+  description: 'AceReason-Nemotron stage schedule (math 8K→16K→24K, code 24K→32K, math 32K) on the paper\'s starting model (--model DIR: a local copy). GPU + real dataset (--dataset).',
   seed: 0,
   hardware: 'gpu',
-  model: { layers: 24, heads: 16, width: 1024, mlpRatio: 4, contextLength: 34_816 },
+  // The paper's 7B starting point; verl resolves the hub id, the embedded trainer needs `--model DIR`.
+  model: { source: 'pretrained', path: 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', contextLength: 34_816 },
   data: { source: 'files', heldOutFraction: 0.02 },
   sft: { enabled: false, steps: 0, batchSize: 64, learningRate: 1e-5, clipNorm: 1, imperfectFraction: 0 },
   grpo: { clipNorm: 1, lossAggregation: 'token-mean', normalizeAdvantageByStd: true },

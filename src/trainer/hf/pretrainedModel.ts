@@ -2,16 +2,16 @@
 // tokenizer, the chat template, and the ids that end a generation (generation_config.json's
 // eos_token_id, the tokenizer's eos token, and the token the chat template closes a turn with).
 import fs from 'node:fs';
+import path from 'node:path';
 import type { AdapterSettings } from '../../core/model/peftAdapter';
 import { UserError } from '../../core/util/userError';
-import { currentBackend, resolvePreference, selectBackend } from '../backend';
-import { TransformerPolicy } from '../model/transformerPolicy';
+import type { TransformerPolicy } from '../model/transformerPolicy';
 import { PeftAdapter } from './applyAdapter';
 import { ChatTemplate } from './chatTemplate';
 import { transpose2d } from './decoderParams';
 import type { FolderConfig } from './families';
 import { HfTokenizer } from './hfTokenizer';
-import { ModelFolder, type GenerationDefaults } from './modelFolder';
+import { CONFIG_FILE, readDecoderConfig, type GenerationDefaults, type ModelFolder } from './modelFolder';
 import { loadPretrainedPolicy, type PretrainedPolicyOptions } from './pretrainedPolicy';
 
 export interface PretrainedModel {
@@ -54,42 +54,26 @@ export async function loadPretrainedModel(dir: string, opts: PretrainedModelOpti
  */
 async function loadPolicyWithAdapter(dir: string, adapterDir: string, opts: PretrainedPolicyOptions): Promise<{ policy: TransformerPolicy; folder: ModelFolder; adapter: AdapterSettings }> {
   if (opts.lora) throw new Error('an adapter folder is merged at load; training new LoRA adapters on top of it is not supported');
-  const { contextLength: wanted, ...policyOpts } = opts;
-  if (!currentBackend()) await selectBackend(resolvePreference(undefined));
-  const folder = ModelFolder.open(dir);
+  const adapter = PeftAdapter.open(adapterDir, readDecoderConfig(path.join(dir, CONFIG_FILE)));
   try {
-    const adapter = PeftAdapter.open(adapterDir, folder.decoderConfig());
+    const { policy, folder } = await loadPretrainedPolicy(dir, {
+      ...opts,
+      mapWeight: (t, w) => {
+        if (!adapter.adapts(t.name)) return w;
+        // The adapter works in the file's [out, in] layout; the variable may be stored transposed.
+        const [rows, cols] = t.fileShape;
+        return t.transposed ? transpose2d(adapter.apply(t.name, transpose2d(w, cols, rows)), rows, cols) : adapter.apply(t.name, w);
+      },
+    });
     try {
-      const contextLength = Math.min(wanted ?? folder.config.maxPositions, folder.config.maxPositions);
-      const network = folder.network(contextLength);
-      const tensors = folder.tensors;
-      const weights = folder.weights(contextLength);
-      function* merged(): Generator<Float32Array> {
-        let i = 0;
-        for (const w of weights) {
-          const t = tensors[i++];
-          if (!adapter.adapts(t.name)) {
-            yield w;
-            continue;
-          }
-          // The adapter works in the file's [out, in] layout; the variable may be stored transposed.
-          const [rows, cols] = t.fileShape;
-          yield t.transposed ? transpose2d(adapter.apply(t.name, transpose2d(w, cols, rows)), rows, cols) : adapter.apply(t.name, w);
-        }
-      }
-      const policy = new TransformerPolicy(network.policyConfig, merged(), { ...policyOpts, network: network.spec });
-      try {
-        adapter.assertAllApplied();
-      } catch (e) {
-        policy.dispose();
-        throw e;
-      }
-      return { policy, folder, adapter: adapter.settings };
-    } finally {
-      adapter.close();
+      adapter.assertAllApplied();
+    } catch (e) {
+      policy.dispose();
+      throw e;
     }
+    return { policy, folder, adapter: adapter.settings };
   } finally {
-    folder.close();
+    adapter.close();
   }
 }
 

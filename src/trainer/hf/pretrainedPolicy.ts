@@ -9,6 +9,7 @@ import { currentBackend, resolvePreference, selectBackend } from '../backend';
 import type { DecoderNetworkSpec, Network } from '../model/networkSpec';
 import { TransformerPolicy, type TransformerPolicyOptions } from '../model/transformerPolicy';
 import { initialAdapterWeights, withLora, type LoraOptions } from './lora';
+import type { FamilyTensor } from './families';
 import { ModelFolder } from './modelFolder';
 
 export interface PretrainedPolicyOptions extends Omit<TransformerPolicyOptions, 'network'> {
@@ -18,17 +19,21 @@ export interface PretrainedPolicyOptions extends Omit<TransformerPolicyOptions, 
   lora?: LoraOptions;
   /** Seeds the adapters' A matrices (default 0). */
   loraSeed?: number;
+  /** Rewrites each weight as it streams in (its file tensor, the stored layout): e.g. merging a PEFT adapter. */
+  mapWeight?: (tensor: FamilyTensor, stored: Float32Array) => Float32Array;
 }
 
 export async function loadPretrainedPolicy(dir: string, opts: PretrainedPolicyOptions = {}): Promise<{ policy: TransformerPolicy; folder: ModelFolder }> {
   if (!currentBackend()) await selectBackend(resolvePreference(undefined));
-  const { contextLength: wanted, lora, loraSeed, ...policyOpts } = opts;
+  const { contextLength: wanted, lora, loraSeed, mapWeight, ...policyOpts } = opts;
   const folder = ModelFolder.open(dir);
   try {
     const contextLength = Math.min(wanted ?? folder.config.maxPositions, folder.config.maxPositions);
     let network = withBase(folder.network(contextLength), path.resolve(dir));
     if (lora) network = withLora(network, lora, loraSeed ?? 0);
-    const policy = new TransformerPolicy(network.policyConfig, allWeights(network, folder.weights(contextLength)), { ...policyOpts, network: network.spec });
+    const stream = folder.weights(contextLength);
+    const weights = mapWeight ? mapped(stream, folder.tensors, mapWeight) : stream;
+    const policy = new TransformerPolicy(network.policyConfig, allWeights(network, weights), { ...policyOpts, network: network.spec });
     return { policy, folder };
   } finally {
     folder.close();
@@ -64,6 +69,11 @@ function withBase(network: Network, base: string): Network {
 function allWeights(network: Network, base: Iterable<Float32Array>): Iterable<Float32Array> {
   const spec = network.spec;
   return spec.kind === 'decoder' && spec.lora ? chain(base, initialAdapterWeights(spec.config, spec.lora)) : base;
+}
+
+function* mapped(weights: Iterable<Float32Array>, tensors: readonly FamilyTensor[], f: (tensor: FamilyTensor, stored: Float32Array) => Float32Array): Generator<Float32Array> {
+  let i = 0;
+  for (const w of weights) yield f(tensors[i++], w);
 }
 
 function* chain<T>(...parts: Iterable<T>[]): Generator<T> {

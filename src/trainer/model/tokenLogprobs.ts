@@ -5,6 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import { accumulateProduct, canAccumulateProducts } from '../native/accumulate';
+import { nativeLogSoftmaxPick, nativeLogSoftmaxPickGrad } from '../native/logSoftmaxRows';
 
 /** Most logits (rows × vocabulary) materialised at once. */
 export const LOGIT_CHUNK_ELEMENTS = 4 * 1024 * 1024;
@@ -29,6 +30,8 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
   const rows = chunkRows(V);
   const forwardChunk = (h: TF.Tensor2D, w: TF.Tensor2D, start: number, end: number) => t.tidy(() => {
     const logits = headLogits(h.slice([start, 0], [end - start, -1]), w);
+    const fused = nativeLogSoftmaxPick(t, logits as TF.Tensor2D, targets.subarray(start, end));
+    if (fused) return { logits, ...fused };
     const lse = t.logSumExp(logits, -1);
     const flat = new Int32Array(end - start);
     for (let r = start; r < end; r++) flat[r - start] = (r - start) * V + targets[r];
@@ -61,10 +64,9 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
           const e = Math.min(N, s + rows);
           const { dh, dw } = t.tidy(() => {
             const c = forwardChunk(hs, ws, s, e);
-            const probs = t.exp(c.logits.sub(c.lse.expandDims(1)));
-            const g = dy.slice([s], [e - s]).expandDims(1);
-            const onehot = t.oneHot(t.tensor1d(targets.subarray(s, e), 'int32'), V).toFloat();
-            const dLogits = onehot.sub(probs).mul(g) as TF.Tensor2D;
+            const g = dy.slice([s], [e - s]);
+            const dLogits = nativeLogSoftmaxPickGrad(t, c.logits as TF.Tensor2D, targets.subarray(s, e), g.dataSync() as Float32Array)
+              ?? (t.oneHot(t.tensor1d(targets.subarray(s, e), 'int32'), V).toFloat().sub(t.exp(c.logits.sub(c.lse.expandDims(1)))).mul(g.expandDims(1)) as TF.Tensor2D);
             const hc = hs.slice([s, 0], [e - s, -1]) as TF.Tensor2D;
             const dh = onWasm || vocabMajor ? t.matMul(dLogits, wB) : t.matMul(dLogits, wB, false, true);
             if (native) {

@@ -12,6 +12,11 @@ export interface BlasAddon {
   /** Adam in place: g = grad·gradScale, m/v updated, param -= lr·m̂/(√v̂ + ε) (bias-corrected at `step`). */
   adamUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, gradScale: number,
     learningRate: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  /**
+   * Per row of logits [rows, vocab]: lse = log Σ exp, picked = logits[target] − lse; with grad and
+   * dLogits also dLogits = grad · (onehot(target) − softmax).
+   */
+  logSoftmaxRows(logits: Float32Array, vocab: number, targets: Int32Array, picked: Float32Array, lse: Float32Array, grad?: Float32Array, dLogits?: Float32Array): void;
   /** Sets the BLAS library's thread count; false when the library has no such call. */
   setThreads(n: number): boolean;
   describe(): { library: string; loadErrors: string; threads: number };

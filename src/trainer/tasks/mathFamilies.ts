@@ -102,19 +102,29 @@ export const linearEquation: TaskFamily<MathRecord> = {
 
 /**
  * Tier 3: a sum of two fractions with one denominator, bare or in words. The right method adds the
- * numerators; the classic mistake also adds the denominators. Most warm-up demonstrations of this
- * tier show the mistake (types.ts: imperfectWeight), so the warmed-up policy rarely gets it right and
- * RL has to find that the rarer method is the rewarded one.
+ * numerators and writes the sum over the denominator (`1+2=3,3/7`: its second step starts from the
+ * first step's result, as the tier-2 methods' second steps do); the classic mistake adds the
+ * denominators too (`1+2=3,7+7=14`). Most warm-up demonstrations of this tier show the mistake
+ * (types.ts: TIER_IMPERFECT_WEIGHT), so the warmed-up policy rarely gets it right and RL has to find
+ * that the rarer method is the rewarded one.
+ * Denominators 3..9 with the added numerator 1..maxAddend keep the numerator sum a drilled fact and
+ * give ~130 distinct sums, so the held-out fractions do not use up the family. The word form ends at
+ * the second fraction: each of its 9-grams holds all three numbers, so the curation's 9-gram check
+ * drops a training prompt only when a held-out one poses the same sum (with a trailing "How much?"
+ * any shared second fraction matched, and fractions were 5 of 246 math RL prompts). Both wordings
+ * of one sum share a question key, so a held-out sum is never trained on in the other wording.
  */
 export const fractionSum: TaskFamily<MathRecord> = {
   name: 'fraction', domain: 'math', tier: 3,
   generate(rng) {
-    const b = rng.int(3, maxAddend); const a = rng.int(1, b - 1); const c = rng.int(1, b - 1);
+    const b = rng.int(3, 9); const a = rng.int(1, b - 1); const c = rng.int(1, Math.min(maxAddend, b - 1));
+    const s = a + c;
     const problem = rng.next() < 0.25
       ? `${a}/${b}+${c}/${b}=?`
-      : `${rng.pick(NAMES)} eats ${a}/${b} of a pie, then ${c}/${b} more. How much?`;
-    return mathTask(this.name, 3, problem, fractionLatex(a + c, b),
-      () => answer(`${a}+${c}=${a + c}`, `\\frac{${a + c}}{${b}}`),
-      () => answer(`${a}+${c}=${a + c},${b}+${b}=${b + b}`, `\\frac{${a + c}}{${b + b}}`));
+      : `${rng.pick(NAMES)} eats ${a}/${b} of a pie, then ${c}/${b} more.`;
+    const task = mathTask(this.name, 3, problem, fractionLatex(s, b),
+      () => answer(`${a}+${c}=${s},${s}/${b}`, `\\frac{${s}}{${b}}`),
+      () => answer(`${a}+${c}=${s},${b}+${b}=${b + b}`, `\\frac{${s}}{${b + b}}`));
+    return { ...task, questionKey: `${a}/${b}+${c}/${b}` };
   },
 };

@@ -17,7 +17,7 @@ const MAX_IMPERFECT = 0.9;
 
 /** The probability that `task`'s demonstration is its imperfect one, for the recipe's fraction. */
 export function imperfectProbability(task: BuiltinTask, imperfectFraction: number): number {
-  const weight = task.imperfectWeight ?? TIER_IMPERFECT_WEIGHT[task.tier] ?? 1;
+  const weight = TIER_IMPERFECT_WEIGHT[task.tier] ?? 1;
   return Math.min(MAX_IMPERFECT, imperfectFraction * weight);
 }
 

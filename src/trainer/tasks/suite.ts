@@ -1,7 +1,8 @@
 // The built-in task suite: seeded train and held-out splits for math and code that never overlap.
 // A problem goes to the held-out split when a hash of its text (salted by the task seed) falls in
 // one bucket of eight, so the split is a property of the problem itself: no train draw can ever
-// produce a held-out problem, whatever the counts.
+// produce a held-out problem, whatever the counts. A task posing a question other tasks pose in other
+// words hashes its question key instead, so every wording of it lands in the same split.
 import type { CodeRecord, MathRecord, PromptRecord } from '../../core/dataset/records';
 import { deriveSeed, Rng } from '../../core/rl/rng';
 import { CODE_FAMILIES, MATH_FAMILIES } from './registry';
@@ -47,7 +48,7 @@ function buildSplit<R extends PromptRecord>(domain: string, families: TaskFamily
     if (seen.has(key)) continue;
     seen.add(key);
     lastNew = draw;
-    const heldOut = isHeldOutProblem(taskSeed, key);
+    const heldOut = isHeldOutProblem(taskSeed, task.questionKey ?? key);
     const bucket = heldOut ? out.heldOut : out.train;
     if (bucket.length >= (heldOut ? heldOutCount : trainCount)) continue;
     task.record.id = `${task.record.source}-${family.name}-${deriveSeed('id', key).toString(36)}`;

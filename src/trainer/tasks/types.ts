@@ -1,7 +1,8 @@
 // A built-in task: a record the verifiers can check (MathRecord / CodeRecord) plus a way to write a
 // demonstration for the SFT warm-up. Demonstrations come in two kinds: a correct one, and a
-// deliberately imperfect one (a wrong step, a skipped step, a missing </think>, a wrong operator) so
-// the warmed-up policy solves a useful fraction but leaves room for RL.
+// deliberately imperfect one (a skipped step, the wrong operation, the tempting wrong method, a
+// missing pair of parentheses, an answer too long for the short budget) so the warmed-up policy
+// solves a useful fraction but leaves room for RL. Facts are never wrong in either (facts.ts).
 import type { CodeRecord, MathRecord } from '../../core/dataset/records';
 import type { Rng } from '../../core/rl/rng';
 
@@ -10,10 +11,11 @@ export interface BuiltinTask<R extends MathRecord | CodeRecord = MathRecord | Co
   /** Difficulty tier, 1 (easiest) upwards. */
   tier: number;
   /**
-   * How often the warm-up shows this task's imperfect demonstration, relative to the recipe's
-   * `sft.imperfectFraction` (default: the tier's weight, TIER_IMPERFECT_WEIGHT).
+   * What the problem asks, whatever its wording (default: the problem text). Wordings of one
+   * question share it and so always land in the same split: a held-out sum is never trained on in
+   * other words.
    */
-  imperfectWeight?: number;
+  questionKey?: string;
   /** A correct response in the recipe's answer format. */
   demonstration(rng: Rng): string;
   /** A plausible but imperfect response (usually wrong, sometimes only too long). */

@@ -84,10 +84,10 @@ test('an over-budget run is refused from config.json alone (no weights exist to 
   } finally {
     delete process.env[FREE_MEMORY_ENV];
   }
-  // LoRA on an 8 GiB machine fits, and the check returns the estimate it used.
+  // LoRA on a 40 GiB machine fits (the tape of a 1024-token micro-batch is most of it), and the check returns the estimate it used.
   const lora = pretrainedRecipe((r) => ({ ...r, model: { ...(r.model as Extract<Recipe['model'], { source: 'pretrained' }>), lora: { rank: 16, alpha: 32, dropout: 0, targets: [...PROJECTIONS] } } }));
-  const ok = checkRunMemory(lora, config, { freeBytes: 8 * 1024 ** 3, gradientTokenBudget: 1024 });
-  assert.equal(ok.freeBytes, 8 * 1024 ** 3);
+  const ok = checkRunMemory(lora, config, { freeBytes: 40 * 1024 ** 3, gradientTokenBudget: 1024 });
+  assert.equal(ok.freeBytes, 40 * 1024 ** 3);
   assert.equal(ok.estimate.trainableParameters, 8_798_208);
   assert.ok(ok.estimate.fits);
 });

@@ -1,6 +1,8 @@
 // Core's memory estimate against the peak RSS a child process (memoryProbe.ts) measures while it loads a
-// random checkpoint, takes a gradient + Adam step and samples a batch with the KV cache, on three
-// configurations of tens of millions of parameters (hundreds of MB at run time).
+// random checkpoint, takes two gradient + Adam steps and samples a batch with the KV cache, on three
+// configurations that differ in what dominates: full fine-tuning (Adam state, gradients and the
+// update), LoRA with a large micro-batch (the autograd tape and the backward's gradients), and a
+// sampling-heavy LoRA run (the KV cache of 64 long rollouts). Each adds hundreds of MB.
 // Runtime baseline: the child's peak RSS after the backend ran its first op and before the model loads
 // (node, V8, the wasm module, the test's own modules, ~0.15 GiB) is passed to the estimate as its runtime
 // term, so the comparison is about what the model and the run add; each configuration adds several
@@ -48,10 +50,10 @@ const CONFIGURATIONS: Configuration[] = [
     train: { sequences: 4, length: 256, promptLength: 64 }, sample: { prompts: 8, promptLength: 32, maxNewTokens: 32 },
   },
   {
-    name: 'full fine-tuning, 21M parameters, wide layers (h 512, MLP 1376), 32 sequences sampled',
-    model: { vocab_size: 8000, hidden_size: 512, intermediate_size: 1376, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 4 },
-    tuning: { kind: 'full' }, gradientTokenBudget: 512,
-    train: { sequences: 4, length: 128, promptLength: 32 }, sample: { prompts: 32, promptLength: 64, maxNewTokens: 64 },
+    name: 'sampling-heavy: LoRA rank 8, 64 rollouts of 64 + 128 tokens, 8 KV heads of 64',
+    model: { vocab_size: 4000, hidden_size: 512, intermediate_size: 1376, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 8 },
+    tuning: { kind: 'lora', rank: 8, targets: PROJECTIONS }, gradientTokenBudget: 512,
+    train: { sequences: 1, length: 64, promptLength: 16 }, sample: { prompts: 64, promptLength: 64, maxNewTokens: 128 },
   },
 ];
 
@@ -73,6 +75,7 @@ for (const c of CONFIGURATIONS) {
       logprobChunkTokens: Math.min(chunkRows(config.vocabSize), Math.min(c.train.sequences, perMicroBatch) * c.train.length),
       rolloutBatch: c.sample.prompts,
       rolloutSequenceLength: c.sample.promptLength + c.sample.maxNewTokens,
+      microBatchesPerStep: Math.ceil(c.train.sequences / perMicroBatch),
     }, undefined, measured.baseline);
     const ratio = estimate.peakBytes / measured.peak;
     t.diagnostic(`measured peak ${formatGiB(measured.peak)} (baseline ${formatGiB(measured.baseline)}, after load ${formatGiB(measured.afterLoad)}, after gradients ${formatGiB(measured.afterGradients)}, after Adam ${formatGiB(measured.afterStep)}, after sampling ${formatGiB(measured.afterSample)}); ${describeEstimate(estimate)}; estimate/measured ${ratio.toFixed(2)}`);

@@ -52,6 +52,6 @@ test('train --model on a machine without the memory: --plan says what to change,
   assert.match(plan, /^memory: field 'model': this run needs about \d+\.\d GiB but 4\.0 GiB is free .*To fit: use "lora"/m);
   await assert.rejects(run(['--recipe', 'demo', '--model', model, '--out', path.join(work, 'runs')]), (e: Error) => e.name === 'CliError' && /this run needs about .* but 4\.0 GiB is free/.test(e.message));
   assert.ok(!fs.existsSync(path.join(work, 'runs')), 'no run folder was created');
-  assert.match(await run(['--recipe', 'demo', '--model', path.join(work, 'missing'), '--plan']), /^memory: .*missing\/config\.json: not found$/m);
-  await assert.rejects(run(['--recipe', 'demo', '--model', path.join(work, 'missing')]), /missing\/config\.json: not found/);
+  assert.match(await run(['--recipe', 'demo', '--model', path.join(work, 'missing'), '--plan']), /^memory: the model folder .*missing does not exist: pass --model DIR/m);
+  await assert.rejects(run(['--recipe', 'demo', '--model', path.join(work, 'missing')]), /the model folder .*missing does not exist: pass --model DIR/);
 });
