@@ -196,6 +196,8 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
       backend: trains[0].r.backend, sample_backend: sample.backend,
       train_tok_s: round(trainTokS), sample_tok_s: round(sample.samplePerSecond), peak_rss_mb: Number.isFinite(ourPeak) ? Math.round(Math.max(ourPeak, sample.peakMb)) : null,
       ...(full ? {} : { train_extrapolated_from_layers: [1, 2] }),
+      train_step_s_by_layers: Object.fromEntries(trains.map(({ d, r }) => [d, round(stepAt(r))])),
+      lora_step_s_by_layers: Object.fromEntries(loras.map(({ d, r }) => [d, round(stepAt(r))])),
       train_fraction_of_bound: round(trainTokS / BOUND.train), sample_fraction_of_bound: round(sample.samplePerSecond / BOUND.sample),
       lora_train_tok_s: loraTokS === null ? null : round(loraTokS),
     };
@@ -212,6 +214,7 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
       tt.forEach((r, i) => say(`PyTorch: full fine-tuning (AdamW) at ${depths[i]} layer(s): steps ${r.step_s.map((s: number) => s.toFixed(1)).join(', ')} s; peak RSS ${r.peak_rss_mb.toFixed(0)} MB`));
       say(`PyTorch (fp32, 1 thread): sampling ${ts.sample_tokens_per_s.toFixed(2)} tokens/s, peak RSS ${ts.peak_rss_mb.toFixed(0)} MB; full fine-tuning ${torchTrain.toFixed(2)} tokens/s${full ? '' : ' (extrapolated)'}, peak RSS ${torchPeak.toFixed(0)} MB`);
       Object.assign(result, {
+        torch_train_step_s_by_layers: Object.fromEntries(tt.map((r, i) => [depths[i], round(stepAt({ stepSeconds: r.step_s }))])),
         torch_train_tok_s: round(torchTrain), torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Number.isFinite(torchPeak) ? Math.round(Math.max(torchPeak, ts.peak_rss_mb)) : null,
         train_ratio: round(trainTokS / torchTrain), sample_ratio: round(sample.samplePerSecond / ts.sample_tokens_per_s),
         torch_train_fraction_of_bound: round(torchTrain / BOUND.train), torch_sample_fraction_of_bound: round(ts.sample_tokens_per_s / BOUND.sample),

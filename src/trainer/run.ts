@@ -17,7 +17,7 @@ import { appendJsonLine, readJsonLines, writeFileAtomic, writeJsonAtomic } from 
 import { SFT_METRIC, type MetricsLine } from '../core/protocol/metrics';
 import { UserError } from '../core/util/userError';
 import { validateLaunch } from '../core/launch/validateLaunch';
-import { currentBackend } from './backend';
+import { currentBackend, ensureBackendFits } from './backend';
 import type { RunContext } from './context';
 import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
 import { changeMetrics, heldOutChanges, latestEvaluation } from './eval/heldOutChange';
@@ -164,6 +164,9 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
       const memory = checkRunMemory(recipe, config);
       memoryEstimateBytes = memory.estimate.peakBytes;
       log.event(`memory: ${describeEstimate(memory.estimate)}`);
+      // A model too big for wasm's 4 GB heap moves an automatically chosen wasm backend to cpu (+ native BLAS).
+      const switched = await ensureBackendFits(memory.estimate.peakBytes);
+      if (switched) log.event(`backend: ${switched}`);
       model = await openFolderModel(spec.path, { contextLength: spec.contextLength, lora: spec.lora, seed: recipe.seed, compactPrompts });
     } else {
       const corpus = [...data.math.train, ...data.math.heldOut, ...data.code.train, ...data.code.heldOut].flatMap((r) => [r.problem, r.domain === 'math' ? r.answer : '']);

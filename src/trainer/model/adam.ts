@@ -3,6 +3,7 @@
 // step in a hidden accumulator, which is why it is not used here.
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
+import { nativeAdamStep } from '../native/fusedAdam';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
@@ -42,6 +43,9 @@ export class Adam {
     this.params.forEach((p, i) => {
       t.tidy(() => {
         const g = gradAt(i);
+        // Off wasm (big models on the cpu backend), the addon's fused step makes no parameter-sized
+        // temporaries; on wasm the tfjs update below stays, so small runs keep their exact numerics.
+        if (t.getBackend() === 'cpu' && nativeAdamStep(t, p, this.m[i], this.v[i], g.dataSync() as Float32Array, 1, { learningRate, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, step: this.stepCount })) return;
         const m = this.m[i].mul(ADAM_BETA1).add(g.mul(1 - ADAM_BETA1));
         const v = this.v[i].mul(ADAM_BETA2).add(g.mul(g).mul(1 - ADAM_BETA2));
         this.m[i].assign(m);
