@@ -15,6 +15,7 @@ import { runTraining } from '../run';
 import { buildAblationReport, type VariantRuns } from './ablationReport';
 import { summarizeRun } from './runSummary';
 import type { AblationVariant } from './variants';
+import { SFT_MODEL_DIR } from '../runModel';
 
 export interface AblationOptions {
   base: Recipe;
@@ -49,6 +50,9 @@ function startingPoint(sourceRun: string, target: string): string {
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, 'checkpoints'), { recursive: true });
   fs.cpSync(from, checkpointDir(path.join(target, 'checkpoints'), 0), { recursive: true });
+  // The model folder a checkpoint names relative to its run (the built-in model's sft-model) comes along.
+  const sftModel = path.join(sourceRun, SFT_MODEL_DIR);
+  if (fs.existsSync(sftModel)) fs.cpSync(sftModel, path.join(target, SFT_MODEL_DIR), { recursive: true });
   const src = runPaths(path.dirname(sourceRun), path.basename(sourceRun));
   const dst = runPaths(path.dirname(target), path.basename(target));
   const cut = (file: string, n: number) => readJsonLines(file).records.slice(0, n).map((r) => JSON.stringify(r) + '\n').join('');
