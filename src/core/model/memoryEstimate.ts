@@ -168,8 +168,6 @@ export interface MemoryBreakdown {
   gradients: number;
   /** Adam's first and second moments. */
   optimizer: number;
-  /** adam.ts creates each moment as t.variable(t.zerosLike(p)): the zeros tensor is never disposed, so its data outlives the first assign (one more moment-sized pair). */
-  optimizerZeros: number;
   /** The tape's copies of activations of one micro-batch. */
   activations: number;
   /** The tape's copies of weights: each trainable projection saves its matrix, RMSNorm its weight, the log-prob head its matrix, and a frozen (LoRA) embedding lookup its table. */
@@ -241,7 +239,6 @@ export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, 
     weights: (base + adapter) * FLOAT,
     gradients: trainable * FLOAT,
     optimizer: 2 * trainable * FLOAT,
-    optimizerZeros: 2 * trainable * FLOAT,
     activations: (run.microBatchTokens * perToken + m.layers * activationFloatsPerLayerSequence(m, run.sequenceLength)) * FLOAT,
     tapeWeights: tapeWeights * FLOAT,
     // + the final norm's three values (and, full fine-tuning, the embedding rows) per token.
@@ -265,7 +262,7 @@ export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, 
   );
   const updateBytes = b.update;
   const rolloutBytes = b.kvCache + b.rolloutLogits;
-  const peakBytes = b.runtime + b.weights + b.optimizer + b.optimizerZeros + Math.max(trainingBytes, updateBytes, rolloutBytes) + b.gradientArrays;
+  const peakBytes = b.runtime + b.weights + b.optimizer + Math.max(trainingBytes, updateBytes, rolloutBytes) + b.gradientArrays;
   const fits = freeBytes === undefined || peakBytes <= freeBytes;
   const estimate: MemoryEstimate = { totalParameters: base + adapter, trainableParameters: trainable, bytes, trainingBytes, updateBytes, rolloutBytes, peakBytes, freeBytes, fits, advice: [] };
   if (!fits) estimate.advice = advise(m, tuning, run, estimate, freeBytes!, runtimeBytes);
@@ -282,7 +279,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
   if (frozen > free) advice.push(`the fp32 weights alone need ${formatGiB(frozen)} of the ${formatGiB(free)} free: use a smaller model`);
   if (tuning.kind === 'full') {
     const lora = estimateRunMemory(m, { kind: 'lora', rank: 16, targets: PROJECTIONS }, run, undefined, runtime);
-    advice.push(`use "lora" (model.lora, e.g. {"rank": 16, "alpha": 32, "targets": all 7 projections}): gradients and Adam state for ${e.trainableParameters.toLocaleString('en-US')} parameters need ${formatGiB(e.bytes.gradients + e.bytes.optimizer + e.bytes.optimizerZeros)}; with LoRA the peak is ${formatGiB(lora.peakBytes)}`);
+    advice.push(`use "lora" (model.lora, e.g. {"rank": 16, "alpha": 32, "targets": all 7 projections}): gradients and Adam state for ${e.trainableParameters.toLocaleString('en-US')} parameters need ${formatGiB(e.bytes.gradients + e.bytes.optimizer)}; with LoRA the peak is ${formatGiB(lora.peakBytes)}`);
   }
   if (e.trainingBytes >= Math.max(e.rolloutBytes, e.updateBytes) && run.microBatchTokens > run.sequenceLength) {
     let tokens = run.microBatchTokens;
@@ -304,7 +301,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
 /** One line for logs and the refusal message. */
 export function describeEstimate(e: MemoryEstimate): string {
   const b = e.bytes;
-  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `Adam's initial zeros ${formatGiB(b.optimizerZeros)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update + b.gradientArrays)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
+  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update + b.gradientArrays)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
   const head = `estimated peak ${formatGiB(e.peakBytes)}${e.freeBytes === undefined ? '' : ` of ${formatGiB(e.freeBytes)} free`}`;
   return `${head} (${parts.join(', ')}); ${e.trainableParameters.toLocaleString('en-US')} of ${e.totalParameters.toLocaleString('en-US')} parameters trained`;
 }

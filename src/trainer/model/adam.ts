@@ -22,8 +22,10 @@ export class Adam {
 
   constructor(private readonly params: TF.Variable[]) {
     const t = tf();
-    this.m = params.map((p) => t.variable(t.zerosLike(p), false));
-    this.v = params.map((p) => t.variable(t.zerosLike(p), false));
+    // The zeros are disposed once the variables hold them: left alive, they would keep a moment-sized
+    // pair of buffers after the first update replaces the variables' data.
+    this.m = params.map((p) => t.tidy(() => t.variable(t.zerosLike(p), false)));
+    this.v = params.map((p) => t.tidy(() => t.variable(t.zerosLike(p), false)));
   }
 
   get step(): number {

@@ -29,39 +29,39 @@ test('tiny config: parameters and every term of the estimate by hand', () => {
   // Head backward: 3 chunks of 3 rows → copy, gradient and chunk gradient 3 × V·h 40 × 4 = 480; chunk buffers 8 × 3 × 10 × 4 = 960.
   // Update: 13 × largest parameter (the 10 × 4 embedding) × 4 = 2,080. KV cache: 3 × 2 seqs × 5 tokens × 2 layers × (k, v) × 1 head × d 2 × 4 B = 960.
   assert.deepEqual(full.bytes, {
-    weights: 1360, gradients: 1360, optimizer: 2720, optimizerZeros: 2720, activations: 14_592, tapeWeights: 1200, backwardValues: 10_688,
+    weights: 1360, gradients: 1360, optimizer: 2720, activations: 14_592, tapeWeights: 1200, backwardValues: 10_688,
     accumulated: 1360, headGradient: 480, logprobChunk: 960, gradientArrays: 1360, update: 2080, kvCache: 960, rolloutLogits: 240, runtime: 0,
   });
   // Training: the end of the backward (tape 14,592 + 1,200 + accumulated 1,360, backward values 10,688, gradients 1,360) beats the head's backward (17,152 + 480 + 960).
   assert.equal(full.trainingBytes, 14_592 + 1200 + 1360 + 10_688 + 1360);
   assert.equal(full.rolloutBytes, 960 + 240);
   assert.equal(full.updateBytes, 2080);
-  assert.equal(full.peakBytes, 1360 + 2720 + 2720 + 29_200 + 1360);
+  assert.equal(full.peakBytes, 1360 + 2720 + 29_200 + 1360);
   assert.equal(full.trainableParameters, 340);
 
   const lora = estimateRunMemory(TINY, { kind: 'lora', rank: 2, targets: ['q_proj', 'v_proj'] }, TINY_RUN, undefined, 0);
-  // weights: base 340 + adapter 56 = 396 floats; gradients, Adam and its zeros only for the 56.
+  // weights: base 340 + adapter 56 = 396 floats; gradients and Adam only for the 56.
   // Tape: only q and v keep their input (4 + 4 instead of 30), and each adapter keeps r + 3·out: q 2 + 12, v 2 + 6 → 32 + 8 + 104 + 16 + 30 + 22 = 212 per token and layer (the same 14,592 in all).
   // Backward values: 159 + 22 = 181 per token and layer; per token 2 × 181 + final norm 3h 12 = 374 → 8 × 374 × 4 = 11,968.
   // Tape weight copies: adapters 56 + each layer's two norm weights 2 × 8 + final norm 4 + the frozen embedding (gather) 40 + head 40 = 156 → 624.
   // Largest trainable tensor: r × 4 = 8 floats → update 13 × 8 × 4 = 416.
   assert.deepEqual(lora.bytes, {
-    weights: 1584, gradients: 224, optimizer: 448, optimizerZeros: 448, activations: 14_592, tapeWeights: 624, backwardValues: 11_968,
+    weights: 1584, gradients: 224, optimizer: 448, activations: 14_592, tapeWeights: 624, backwardValues: 11_968,
     accumulated: 224, headGradient: 480, logprobChunk: 960, gradientArrays: 224, update: 416, kvCache: 960, rolloutLogits: 240, runtime: 0,
   });
   // End of the backward, plus the frozen head's gradient (computed, then dropped when the backward ends): 10 × 4 × 4 = 160.
   assert.equal(lora.trainingBytes, 14_592 + 624 + 224 + 11_968 + 224 + 160);
-  assert.equal(lora.peakBytes, 1584 + 448 + 448 + 27_792 + 224);
+  assert.equal(lora.peakBytes, 1584 + 448 + 27_792 + 224);
   assert.equal(lora.trainableParameters, 56);
   assert.equal(lora.totalParameters, 396);
 
   // One micro-batch per step: nothing is accumulated.
-  assert.equal(estimateRunMemory(TINY, { kind: 'full' }, { ...TINY_RUN, microBatchesPerStep: 1 }, undefined, 0).peakBytes, 37_360 - 1360);
+  assert.equal(estimateRunMemory(TINY, { kind: 'full' }, { ...TINY_RUN, microBatchesPerStep: 1 }, undefined, 0).peakBytes, 34_640 - 1360);
 
   // A rollout-bound run: the KV cache term takes over the max.
   const longRollouts = estimateRunMemory(TINY, { kind: 'full' }, { ...TINY_RUN, rolloutBatch: 64, rolloutSequenceLength: 100 }, undefined, 0);
   assert.equal(longRollouts.bytes.kvCache, 3 * 64 * 100 * 2 * 2 * 1 * 2 * 4);
-  assert.equal(longRollouts.peakBytes, 1360 + 2720 + 2720 + 3 * 64 * 100 * 2 * 2 * 2 * 4 + 3 * 64 * 10 * 4 + 1360);
+  assert.equal(longRollouts.peakBytes, 1360 + 2720 + 3 * 64 * 100 * 2 * 2 * 2 * 4 + 3 * 64 * 10 * 4 + 1360);
   assert.match(estimateRunMemory(TINY, { kind: 'full' }, { ...TINY_RUN, rolloutBatch: 64, rolloutSequenceLength: 100 }, 10_000, 0).advice.join('\n'), /fewer sequences per rollout batch or shorter responses: the KV cache of 64 × 100 tokens/);
 });
 
@@ -94,19 +94,19 @@ test("Qwen2.5-0.5B's shapes: 494,032,768 parameters, 8,798,208 for LoRA rank 16 
   assert.equal(full.bytes.logprobChunk, 8 * 128 * 151_936 * 4);
   assert.equal(full.bytes.update, 13 * 136_134_656 * 4); // the embedding is the largest parameter
   assert.equal(full.bytes.kvCache, 3 * 8 * 320 * 24 * 2 * 2 * 64 * 4);
-  // Peak: weights + Adam + its zeros (5 × 1.976 GB) + the end of the backward (tape 7.631 + 1.976 + accumulated 1.976,
-  // backward values 5.765, gradients 1.976 GB) + the gradients as JS arrays 1.976 GB = 31.18 GB.
+  // Peak: weights + Adam (3 × 1.976 GB) + the end of the backward (tape 7.631 + 1.976 + accumulated 1.976,
+  // backward values 5.765, gradients 1.976 GB) + the gradients as JS arrays 1.976 GB = 27.23 GB.
   assert.equal(full.trainingBytes, 7_631_011_840 + 3 * 494_032_768 * 4 + 5_765_070_848);
-  assert.equal(full.peakBytes, 5 * 494_032_768 * 4 + full.trainingBytes + 494_032_768 * 4);
-  assert.equal(full.peakBytes, 31_181_262_336);
+  assert.equal(full.peakBytes, 3 * 494_032_768 * 4 + full.trainingBytes + 494_032_768 * 4);
+  assert.equal(full.peakBytes, 27_229_000_192);
 
   // 8 GB free: refused with what to change.
   const refused = estimateRunMemory(QWEN05, { kind: 'full' }, run, 8e9);
   assert.equal(refused.fits, false);
-  // gradients, Adam and its zeros 5 × 1.976 GB = 9.2 GiB; LoRA's peak (below) 25.08 GB = 23.4 GiB.
-  assert.match(refused.advice[0], /^use "lora" \(model\.lora, .*\): gradients and Adam state for 494,032,768 parameters need 9\.2 GiB; with LoRA the peak is 23\.4 GiB$/);
+  // gradients and Adam 3 × 1.976 GB = 5.5 GiB; LoRA's peak (below) 25.01 GB = 23.3 GiB.
+  assert.match(refused.advice[0], /^use "lora" \(model\.lora, .*\): gradients and Adam state for 494,032,768 parameters need 5\.5 GiB; with LoRA the peak is 23\.3 GiB$/);
   assert.equal(refused.advice.length, 1, 'no micro-batch size fits full fine-tuning in 8 GB, so none is suggested');
-  assert.match(describeEstimate(refused), /^estimated peak 29\.3 GiB of 7\.5 GiB free \(weights 1\.8 GiB, gradients 1\.8 GiB, Adam 3\.7 GiB, Adam's initial zeros 3\.7 GiB, activations 7\.1 GiB/);
+  assert.match(describeEstimate(refused), /^estimated peak 25\.6 GiB of 7\.5 GiB free \(weights 1\.8 GiB, gradients 1\.8 GiB, Adam 3\.7 GiB, activations 7\.1 GiB/);
 
   const lora = estimateRunMemory(QWEN05, { kind: 'lora', rank: 16, targets: PROJECTIONS }, run, undefined);
   // LoRA r 16 on all projections adds 3·(896 + 128 + 128 + 896 + 4864 + 4864 + 896) + 7·16 = 38,128 tape floats per token and layer.
@@ -116,8 +116,8 @@ test("Qwen2.5-0.5B's shapes: 494,032,768 parameters, 8,798,208 for LoRA rank 16 
   // End of the backward: tape + accumulated 35.19 MB + backward values (24·(58,496 + 38,128) + 3·896 per token) + gradients + the frozen head's gradient.
   const loraTape = lora.bytes.activations + lora.bytes.tapeWeights + 8_798_208 * 4;
   assert.equal(lora.trainingBytes, loraTape + 1024 * (24 * (58_496 + 38_128) + 3 * 896) * 4 + 8_798_208 * 4 + 136_134_656 * 4);
-  assert.equal(lora.peakBytes, (494_032_768 + 8_798_208) * 4 + 4 * 8_798_208 * 4 + lora.trainingBytes + 8_798_208 * 4 + 256 * 1024 ** 2);
-  assert.equal(lora.peakBytes, 25_083_886_592);
+  assert.equal(lora.peakBytes, (494_032_768 + 8_798_208) * 4 + 2 * 8_798_208 * 4 + lora.trainingBytes + 8_798_208 * 4 + 256 * 1024 ** 2);
+  assert.equal(lora.peakBytes, 25_013_500_928);
   assert.equal(lora.trainableParameters, 8_798_208);
   assert.equal(lora.bytes.optimizer, 2 * 8_798_208 * 4);
 
