@@ -108,14 +108,9 @@ export class ParallelPolicy implements Policy {
   }
 
   async computeGradients(batch: TrainSequence[]): Promise<GradientResult> {
-    const split = balancedSplit(batch);
-    if (!this.worker || !this.split.gradients || split === 0 || split === batch.length) return this.inner.computeGradients(batch);
-    const remote = settle(this.runOnReplica({ kind: 'gradients', batch: batch.slice(split) }));
-    const local = await this.inner.computeGradients(batch.slice(0, split));
-    const outcome = await remote;
-    const theirs = outcome.ok
-      ? (outcome.value as { result: GradientResult }).result
-      : await this.fallBack(outcome.error, () => this.inner.computeGradients(batch.slice(split)));
+    const halves = await this.splitBatch(batch, 'gradients', (part) => this.inner.computeGradients(part));
+    if (!halves) return this.inner.computeGradients(batch);
+    const [local, theirs] = halves;
     local.grads.forEach((g, i) => {
       const other = theirs.grads[i];
       for (let j = 0; j < g.length; j++) g[j] += other[j];
@@ -128,15 +123,22 @@ export class ParallelPolicy implements Policy {
   }
 
   async logProbs(batch: TrainSequence[]): Promise<number[][]> {
+    const halves = await this.splitBatch(batch, 'logProbs', (part) => this.inner.logProbs(part));
+    return halves ? [...halves[0], ...halves[1]] : this.inner.logProbs(batch);
+  }
+
+  /**
+   * The batch's first part here and the rest on the replica at the same time (here again if the
+   * replica fails); undefined when the batch is not split (no replica, the split is off, one side empty).
+   */
+  private async splitBatch<R>(batch: TrainSequence[], kind: 'gradients' | 'logProbs', run: (part: TrainSequence[]) => Promise<R>): Promise<[R, R] | undefined> {
     const split = balancedSplit(batch);
-    if (!this.worker || !this.split.gradients || split === 0 || split === batch.length) return this.inner.logProbs(batch);
-    const remote = settle(this.runOnReplica({ kind: 'logProbs', batch: batch.slice(split) }));
-    const local = await this.inner.logProbs(batch.slice(0, split));
+    if (!this.worker || !this.split.gradients || split === 0 || split === batch.length) return undefined;
+    const remote = settle(this.runOnReplica({ kind, batch: batch.slice(split) }));
+    const local = await run(batch.slice(0, split));
     const outcome = await remote;
-    const theirs = outcome.ok
-      ? (outcome.value as { result: number[][] }).result
-      : await this.fallBack(outcome.error, () => this.inner.logProbs(batch.slice(split)));
-    return [...local, ...theirs];
+    const theirs = outcome.ok ? (outcome.value as unknown as { result: R }).result : await this.fallBack(outcome.error, () => run(batch.slice(split)));
+    return [local, theirs];
   }
 
   async applyGradients(grads: Float32Array[], tokenCount: number, opts: { learningRate: number; clipNorm: number }): Promise<{ gradNorm: number }> {
