@@ -6,9 +6,11 @@
 // token budget.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describeEstimate, estimateRunMemory, formatGiB, type MemoryEstimate, type ModelShape, type RunShape, type Tuning } from '../core/model/memoryEstimate';
 import type { Recipe } from '../core/rl/recipe';
 import { UserError } from '../core/util/userError';
+import { CONFIG_FILE, readFolderConfig } from './hf/modelFolder';
 import { LOGIT_CHUNK_ELEMENTS } from './model/tokenLogprobs';
 
 /** Overrides the free memory this process sees, in bytes or with a unit (`512M`, `3.5G`): tests, and machines whose cgroup limit /proc/meminfo does not show. */
@@ -90,4 +92,16 @@ export function parseBytes(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
   if (!m) throw new UserError(`${FREE_MEMORY_ENV}=${JSON.stringify(text)}: expected bytes, or a number with K, M, G or T (e.g. 6G)`);
   return Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+}
+
+/**
+ * checkRunMemory for a pretrained recipe from its folder's config.json alone (no weight is read), with
+ * a one-line error when the folder is missing; undefined for the built-in model. `train` calls it
+ * before the backend starts, the run before it loads the model.
+ */
+export function checkModelFolderMemory(recipe: Recipe, opts: RunMemoryOptions = {}): RunMemoryCheck | undefined {
+  const model = recipe.model;
+  if (model.source !== 'pretrained') return undefined;
+  if (!fs.existsSync(model.path)) throw new UserError(`the model folder ${model.path} does not exist: pass --model DIR (a local Hugging Face model folder)`);
+  return checkRunMemory(recipe, readFolderConfig(path.join(model.path, CONFIG_FILE)).config, opts);
 }

@@ -23,8 +23,7 @@ import { evalMetrics, evaluateHeldOut, type EvalResult } from './eval/evaluate';
 import { changeMetrics, heldOutChanges, latestEvaluation } from './eval/heldOutChange';
 import { CharTokenizer, createPolicy, loadPolicy, type Policy } from './model/index';
 import { describeEstimate } from '../core/model/memoryEstimate';
-import { CONFIG_FILE, readFolderConfig } from './hf/modelFolder';
-import { checkRunMemory } from './memoryCheck';
+import { checkModelFolderMemory } from './memoryCheck';
 import { openFolderModel, publishBuiltinModel, resumeFolderModel, summarizeModel, writeFieldFormats, type RunModel } from './runModel';
 import { ParallelPolicy } from './parallel/parallelPolicy';
 import { writeReports } from './report/report';
@@ -159,9 +158,7 @@ async function trainInFolder({ req, ctx, recipe, plan, paths, log, resume, inPla
     const spec = recipe.model;
     if (spec.source === 'pretrained') {
       // Checked before a byte of weights is allocated: refuse with what to change rather than swap or crash.
-      if (!fs.existsSync(spec.path)) throw new UserError(`the model folder ${spec.path} does not exist: pass --model DIR (a local Hugging Face model folder)`);
-      const { config } = asUserError(() => readFolderConfig(path.join(spec.path, CONFIG_FILE)));
-      const memory = checkRunMemory(recipe, config);
+      const memory = asUserError(() => checkModelFolderMemory(recipe))!;
       memoryEstimateBytes = memory.estimate.peakBytes;
       log.event(`memory: ${describeEstimate(memory.estimate)}`);
       // A model too big for wasm's 4 GB heap moves an automatically chosen wasm backend to cpu (+ native BLAS).

@@ -32,6 +32,8 @@ export interface RunModel {
   codec: PromptCodec;
   /** The model folder the run's tokenizer, template and config come from; absent while the built-in model trains in its own format. */
   folder?: string;
+  /** That folder's config.json `architectures[0]`. */
+  architecture?: string;
 }
 
 /** What the dashboard header and reports show of the model (run config.json's `model`). */
@@ -59,16 +61,16 @@ export async function openFolderModel(dir: string, opts: FolderModelOptions): Pr
     contextLength: opts.contextLength,
     ...(opts.lora ? { lora: opts.lora, loraSeed: opts.seed } : {}),
   });
-  return { policy: m.policy, codec: new ChatPromptCodec(m.tokenizer, m.chat, m.stopIds, {}, opts.compactPrompts), folder: path.resolve(dir) };
+  return { policy: m.policy, codec: new ChatPromptCodec(m.tokenizer, m.chat, m.stopIds, {}, opts.compactPrompts), folder: path.resolve(dir), architecture: m.config.architecture };
 }
 
-/** The codec of a model folder without loading its weights (a resumed run's policy comes from its checkpoint). */
-export function folderCodec(dir: string, compactPrompts: boolean): ChatPromptCodec {
+/** The codec and architecture of a model folder without loading its weights (a resumed run's policy comes from its checkpoint). */
+function folderCodec(dir: string, compactPrompts: boolean): { codec: ChatPromptCodec; architecture: string } {
   const tokenizer = HfTokenizer.fromFolder(dir);
   const chat = ChatTemplate.fromFolder(dir, tokenizer);
   const folder = ModelFolder.open(dir);
   try {
-    return new ChatPromptCodec(tokenizer, chat, stopIdsOf(tokenizer, chat, folder.generation), {}, compactPrompts);
+    return { codec: new ChatPromptCodec(tokenizer, chat, stopIdsOf(tokenizer, chat, folder.generation), {}, compactPrompts), architecture: folder.config.architecture };
   } finally {
     folder.close();
   }
@@ -87,9 +89,9 @@ export async function resumeFolderModel(checkpointDir: string, compactPrompts: b
   if (typeof folder !== 'string' || folder === '') throw new UserError("field 'folder' must name the model folder", { file, field: 'folder' });
   folder = path.resolve(checkpointDir, folder);
   if (!fs.existsSync(folder as string)) throw new UserError(`the model folder this run trains (${folder}) no longer exists; put it back to resume`, { file, field: 'folder' });
-  const codec = folderCodec(folder as string, compactPrompts);
+  const { codec, architecture } = folderCodec(folder as string, compactPrompts);
   const policy = await loadPolicy(checkpointDir);
-  return { policy, codec, folder: folder as string };
+  return { policy, codec, folder: folder as string, architecture };
 }
 
 /**
@@ -120,8 +122,7 @@ export function writeFieldFormats(checkpointDir: string, model: RunModel): void 
 }
 
 export function summarizeModel(spec: ModelSpec, model: RunModel, memoryEstimateBytes?: number): ModelSummary {
-  const net = model.policy.network.spec;
-  const architecture = net.kind === 'decoder' ? net.config.architecture : model.folder ? 'GPT2LMHeadModel' : undefined;
+  const architecture = model.architecture;
   const lora = spec.source === 'pretrained' && spec.lora ? { rank: spec.lora.rank, alpha: spec.lora.alpha, targets: [...spec.lora.targets] } : undefined;
   return {
     label: spec.source === 'builtin' ? `built-in ${describeModel(spec)}` : path.basename(spec.path),

@@ -6,14 +6,13 @@ import { validateLaunch, type LaunchCheck } from '../../core/launch/validateLaun
 import { describeEstimate } from '../../core/model/memoryEstimate';
 import { withModelPath, type Recipe } from '../../core/rl/recipe';
 import { describePlan, planStages, type Phase, type PlannedStage } from '../../core/rl/schedule';
-import { isUserError, UserError } from '../../core/util/userError';
+import { isUserError } from '../../core/util/userError';
 import { runSeedGroup } from '../../trainer/ablate/seedGroup';
 import { newRunId } from '../../core/runs/layout';
 import type { StartRunRequest, TrainerMessage } from '../../core/protocol/trainer';
 import { resolvePreference, selectBackend } from '../../trainer/backend';
 import type { RunContext } from '../../trainer/context';
-import { CONFIG_FILE, readFolderConfig } from '../../trainer/hf/modelFolder';
-import { checkRunMemory } from '../../trainer/memoryCheck';
+import { checkModelFolderMemory } from '../../trainer/memoryCheck';
 import { missingData, resolveRecipe } from '../../trainer/rl/resolveRecipe';
 import { RESOLVED_RECIPE_FILE, runTraining } from '../../trainer/run';
 import { CliError, parseArgs, type CliCommand, type CliIO } from '../command';
@@ -136,23 +135,18 @@ export const command: CliCommand = {
     const noData = missingData(recipe);
     if (noData && !v.plan) throw new CliError(noData);
     // A model folder's memory is checked from its config.json before anything is loaded.
-    if (recipe.model.source === 'pretrained') {
-      try {
-        if (!fs.existsSync(recipe.model.path)) throw new UserError(`the model folder ${recipe.model.path} does not exist: pass --model DIR (a local Hugging Face model folder)`);
-        const config = readFolderConfig(path.join(recipe.model.path, CONFIG_FILE)).config;
-        const { estimate } = checkRunMemory(recipe, config);
-        if (v.plan) io.stdout.write(`memory: ${describeEstimate(estimate)}\n`);
-      } catch (e) {
-        if (!isUserError(e)) throw e;
-        if (!v.plan) throw new CliError(e.message);
-        io.stdout.write(`memory: ${e.message}\n`);
-      }
+    try {
+      const memory = checkModelFolderMemory(recipe);
+      if (memory && v.plan) io.stdout.write(`memory: ${describeEstimate(memory.estimate)}\n`);
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      if (!v.plan) throw new CliError(e.message);
+      io.stdout.write(`memory: ${e.message}\n`);
     }
-    if (noData && v.plan) {
+    if (noData) {
       io.stderr.write(`note: ${noData}\n`);
       return 0;
     }
-    if (noData) throw new CliError(noData);
     const check = await checkLaunch(recipe, plan, v.dataset ? path.resolve(io.cwd, v.dataset) : undefined);
     for (const w of check.warnings) io.stderr.write(`warning: ${w}\n`);
     if (check.errors.length) throw new CliError(check.errors.join('; '));
