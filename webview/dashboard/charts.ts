@@ -9,6 +9,7 @@
 import uPlot from 'uplot';
 import { CHARTS, seriesFor, type ChartSpec, type SeriesSpec } from '../../src/core/runs/charts';
 import type { MetricsTable } from '../../src/core/runs/metricsTable';
+import { axisNumber } from '../../src/core/runs/axisNumber';
 import { emaSmooth } from '../../src/core/runs/smoothing';
 import { layoutStageLabels } from '../../src/core/runs/stageLabels';
 import type { StageMark } from '../../src/core/runs/stages';
@@ -135,7 +136,8 @@ class ChartView {
     return this.spec.table === 'sft' ? run.sft : run.table;
   }
 
-  private layout(runs: ShownRun[], smoothing: number): Layout {
+  private layout(runs: ShownRun[], boardSmoothing: number): Layout {
+    const smoothing = this.spec.noSmoothing ? 0 : boardSmoothing;
     const colors = palette();
     const series: uPlot.Series[] = [{ label: this.spec.table === 'sft' ? 'SFT step' : 'step' }];
     const runSeries: RunSeries[] = [];
@@ -186,8 +188,9 @@ class ChartView {
       // Steps are whole numbers: ticks at 1, 2, 5 × 10^k only, never "0.5".
       incrs: INTEGER_INCRS, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? v.toLocaleString('en-US') : '')),
     };
-    const axes: uPlot.Axis[] = [xAxis, { ...axis('y', this.spec.yLabel), size: 56 }];
-    if (layout.usesRightAxis) axes.push({ ...axis('right', this.spec.rightLabel ?? '', 1), size: 56 });
+    const yValues: uPlot.Axis['values'] = (_u, splits, _i, _space, incr) => splits.map((v) => axisNumber(v, incr));
+    const axes: uPlot.Axis[] = [xAxis, { ...axis('y', this.spec.yLabel), size: 56, values: yValues }];
+    if (layout.usesRightAxis) axes.push({ ...axis('right', this.spec.rightLabel ?? '', 1), size: 56, values: yValues });
     const scales: uPlot.Scales = { x: { time: false } };
     if (this.spec.yRange) scales.y = { range: this.spec.yRange };
     else if (this.spec.softYRange) {
@@ -198,7 +201,7 @@ class ChartView {
     const opts: uPlot.Options = {
       width, height: PLOT_HEIGHT, series: layout.series, axes, scales,
       // Room above the plot area for the stage names, so they never sit on a curve or an axis value.
-      padding: [STAGE_LANES * STAGE_LANE_PX + 4, 8, 0, 0],
+      padding: [STAGE_LANES * STAGE_LANE_PX + 4, 16, 0, 0],
       legend: { show: true, live: true },
       cursor: { sync: { key: CURSOR_SYNC_KEY }, drag: { x: true, y: false, setScale: false } },
       hooks: {

@@ -28,6 +28,8 @@ export interface ChartSpec {
   softYRange?: [number, number];
   /** Log-scale y (a learning rate schedule spans decades). */
   logY?: boolean;
+  /** Never smoothed: sparse measurements (held-out evaluations), where an average across them would misstate each one. */
+  noSmoothing?: boolean;
 }
 
 /** `val-core/<source>/<var>/mean@k` — verl's held-out pass@1 (avg@k) per data source. */
@@ -37,7 +39,7 @@ export const VAL_CORE_PATTERN = /^val-core\/(.+)\/([^/]+)\/mean@(\d+)$/;
 // that says nothing. The smoothing slider is what tames a noisy mean.
 export const CHARTS: readonly ChartSpec[] = [
   { id: 'reward', title: 'Reward (critic/score/mean)', yLabel: 'mean reward', series: [{ key: METRIC.scoreMean, label: 'score mean' }], softYRange: [0, 1] },
-  { id: 'heldout', title: 'Held-out pass@1 (val-core)', yLabel: 'pass@1', series: [], dynamic: VAL_CORE_PATTERN, yRange: [0, 1] },
+  { id: 'heldout', title: 'Held-out pass@1 (val-core)', yLabel: 'pass@1', series: [], dynamic: VAL_CORE_PATTERN, yRange: [0, 1], noSmoothing: true },
   {
     id: 'length', title: 'Response length', yLabel: 'tokens', rightLabel: 'clip ratio',
     series: [

@@ -14,7 +14,7 @@ import type { ColumnarMetrics } from './metricsTable';
 import { runLabel } from './runLabel';
 import { isPidAlive, readStatusFile, type StatusFile } from './runStatus';
 import { SamplesFile } from './samplesFile';
-import { StageTracker, stageMarksOfSamples, type StageMark } from './stages';
+import { StageTracker, type StageMark } from './stages';
 
 export type RunProgress = Omit<Extract<HostToDashboard, { type: 'progress' }>, 'type' | 'key'>;
 
@@ -155,7 +155,7 @@ export class RunFeed {
     };
     if (m.appended) delta.metrics = m.appended;
     if (sft?.appended) delta.sftMetrics = sft.appended;
-    let stagesChanged = this.stages.addAll(stageMarksOfSamples(delta.samples));
+    let stagesChanged = this.stages.addAll(s?.stageStarts ?? []);
     const status = this.readStatusIfChanged();
     if (status) {
       this.status = status;

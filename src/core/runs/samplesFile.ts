@@ -4,11 +4,14 @@ import { SampleRecord } from '../protocol/trainer';
 import { describeZodError } from '../protocol/trainer';
 import { JsonlTail } from './jsonlTail';
 import type { BadLine } from './metricsFile';
+import { stageMarksOfSamples, type StageMark } from './stages';
 
 export interface SamplesUpdate {
   samples: SampleRecord[];
   restarted: boolean;
   badLines: BadLine[];
+  /** Stage starts seen in every valid line read, including lines older than the kept `capacity`. */
+  stageStarts: StageMark[];
 }
 
 export class SamplesFile {
@@ -27,7 +30,7 @@ export class SamplesFile {
   poll(): SamplesUpdate {
     const { lines, restarted } = this.tail.read();
     if (restarted) this.kept = [];
-    const out: SamplesUpdate = { samples: [], restarted, badLines: [] };
+    const out: SamplesUpdate = { samples: [], restarted, badLines: [], stageStarts: [] };
     for (const l of lines) {
       let raw: unknown;
       try {
@@ -43,6 +46,7 @@ export class SamplesFile {
       }
       out.samples.push(parsed.data);
     }
+    out.stageStarts = stageMarksOfSamples(out.samples);
     if (out.samples.length) {
       this.kept = this.kept.concat(out.samples);
       if (this.kept.length > this.capacity) this.kept = this.kept.slice(this.kept.length - this.capacity);

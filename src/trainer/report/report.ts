@@ -10,10 +10,11 @@ import type { PlannedStage } from '../../core/rl/schedule';
 import type { RunPaths } from '../../core/runs/layout';
 import { readJsonLines, writeFileAtomic } from '../../core/util/atomic';
 import { splitMath } from '../../core/runs/mathSegments';
+import { emaSmooth } from '../../core/runs/smoothing';
 import { heldOutChanges, passAt1BySource, type HeldOutChange } from '../eval/heldOutChange';
 import { escapeHtml, escapeMarkdownCell } from './escape';
 import { reportHead } from './page';
-import { lineChart, type Series } from './svg';
+import { lineChart, REPORT_SMOOTHING, type Series } from './svg';
 
 export interface ReportInfo {
   recipe: Recipe;
@@ -33,8 +34,14 @@ export interface EvalPoint {
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+/** The id of report.html's first chart: held-out pass@1 at every evaluation. */
+export const HELD_OUT_CHART_ID = 'held-out-pass1';
 
-/** Evaluation points in order: before RL, then after each stage (by the step they were logged at). */
+/**
+ * Evaluation points in order: before RL, then after each stage (by the step they were logged at).
+ * A step evaluated twice (a run resumed from the checkpoint before it logs it again) counts once,
+ * with the later numbers, as in the seeds and ablation summaries.
+ */
 export function evalPoints(metrics: readonly MetricsLine[], plan: readonly PlannedStage[]): EvalPoint[] {
   const out: EvalPoint[] = [];
   for (const line of metrics) {
@@ -46,6 +53,8 @@ export function evalPoints(metrics: readonly MetricsLine[], plan: readonly Plann
       const source = m[1]; const n = Number(m[2]);
       bySource[source] = { pass1: line.data[k], passK: line.data[`val-aux/${source}/pass@${n}`] ?? NaN, k: n };
     }
+    const again = out.find((e) => e.step === line.step);
+    if (again) { again.bySource = bySource; continue; }
     const stage = plan.find((p) => p.lastStep === line.step);
     const label = line.step === 0 && out.length === 0 ? 'before RL' : stage ? `after ${stage.spec.name}` : `step ${line.step}`;
     out.push({ label, step: line.step, bySource });
@@ -65,13 +74,17 @@ export interface StageHeldOutChange {
  * `pass@1_change` metric and WARN event, so report, events and dashboard agree).
  */
 export function stageHeldOutChanges(metrics: readonly MetricsLine[], plan: readonly PlannedStage[]): StageHeldOutChange[] {
-  const out: StageHeldOutChange[] = [];
-  let previous: Record<string, number> | undefined;
+  // One evaluation per step, the last logged (as in evalPoints).
+  const byStep = new Map<number, Record<string, number>>();
   for (const line of metrics) {
     const now = passAt1BySource(line.data);
-    if (Object.keys(now).length === 0) continue;
-    const stage = plan.find((p) => p.lastStep === line.step);
-    if (stage && previous) out.push({ stage: stage.spec.name, step: line.step, changes: heldOutChanges(previous, now, stage.spec.name) });
+    if (Object.keys(now).length > 0) byStep.set(line.step, now);
+  }
+  const out: StageHeldOutChange[] = [];
+  let previous: Record<string, number> | undefined;
+  for (const [step, now] of byStep) {
+    const stage = plan.find((p) => p.lastStep === step);
+    if (stage && previous) out.push({ stage: stage.spec.name, step, changes: heldOutChanges(previous, now, stage.spec.name) });
     previous = now;
   }
   return out;
@@ -138,20 +151,45 @@ function trainSeries(metrics: readonly MetricsLine[], key: string): { x: number;
   return metrics.filter((l) => typeof l.data[key] === 'number' && typeof l.data['critic/score/mean'] === 'number').map((l) => ({ x: l.step, y: l.data[key] }));
 }
 
+/** A noisy per-step curve as the dashboard shows it: faint raw values under TensorBoard's smoothed line. */
+function smoothedSeries(name: string, color: string, points: readonly { x: number; y: number }[]): Series[] {
+  const smooth = emaSmooth(points.map((p) => p.y), REPORT_SMOOTHING);
+  return [
+    { name: `${name} (raw)`, color, points: [...points], faint: true },
+    { name: `${name} (smoothed, EMA ${REPORT_SMOOTHING})`, color, points: points.map((p, i) => ({ x: p.x, y: smooth[i] })) },
+  ];
+}
+
+/**
+ * Held-out pass@1 (or pass@k) in percent at every evaluation — before RL and after each stage —
+ * one series per held-out source, the values written beside the points: the chart that shows
+ * whether the run learned, so it comes first in the report.
+ */
+function heldOutChart(evals: readonly EvalPoint[], sources: readonly string[], what: 'pass1' | 'passK', o: { title: string; id?: string; markers: { x: number; label: string }[]; width?: number; height?: number }): string {
+  const series: Series[] = sources.map((s, i) => ({
+    name: what === 'pass1' ? `${s} pass@1` : `${s} pass@${evals.find((e) => e.bySource[s])?.bySource[s].k ?? 'k'}`,
+    color: COLORS[(i + 2) % COLORS.length],
+    points: evals.filter((e) => e.bySource[s] && Number.isFinite(e.bySource[s][what])).map((e) => ({ x: e.step, y: 100 * e.bySource[s][what] })),
+  }));
+  return lineChart(series, { ...o, yLabel: `${what === 'pass1' ? 'pass@1' : 'pass@k'} (%)`, yMin: 0, yMax: 100, valueLabel: (v) => v.toFixed(1) });
+}
+
 export function buildReport(metrics: readonly MetricsLine[], samples: readonly SampleRecord[], info: ReportInfo): { html: string; md: string } {
   const evals = evalPoints(metrics, info.plan);
   const stageChanges = stageHeldOutChanges(metrics, info.plan);
   const sources = [...new Set(evals.flatMap((e) => Object.keys(e.bySource)))].sort();
   const markers = info.plan.map((p) => ({ x: p.firstStep - 0.5, label: p.spec.name }));
-  const reward = lineChart([{ name: 'critic/score/mean', color: COLORS[0], points: trainSeries(metrics, 'critic/score/mean') }], { title: 'Training reward (mean over rollouts)', yLabel: 'mean reward', markers, yMin: 0, yMax: 1 });
+  const reward = lineChart(smoothedSeries('critic/score/mean', COLORS[0], trainSeries(metrics, 'critic/score/mean')), { title: 'Training reward (mean over rollouts)', yLabel: 'mean reward', markers, yMin: 0, yMax: 1 });
   const length = lineChart([
     { name: 'response_length/mean', color: COLORS[1], points: trainSeries(metrics, 'response_length/mean') },
     { name: 'response_length/max', color: COLORS[4], points: trainSeries(metrics, 'response_length/max') },
   ], { title: 'Response length (tokens)', yLabel: 'tokens', markers, yMin: 0 });
   const zeroStd = lineChart([{ name: 'frac_reward_zero_std', color: COLORS[3], points: trainSeries(metrics, 'frac_reward_zero_std') }], { title: 'Groups with all-equal rewards', yLabel: 'fraction of groups', markers, yMin: 0, yMax: 1 });
-  const passSeries: Series[] = sources.map((s, i) => ({ name: `${s} pass@1`, color: COLORS[(i + 2) % COLORS.length], points: evals.filter((e) => e.bySource[s]).map((e) => ({ x: e.step, y: e.bySource[s].pass1 })) }));
-  const pass = lineChart(passSeries, { title: 'Held-out pass@1 (avg@k) before RL and after each stage', yLabel: 'pass@1', markers, yMin: 0, yMax: 1 });
-
+  // k as the evaluations logged it (a metrics file from elsewhere may differ from the recipe's).
+  const k = evals.flatMap((e) => Object.values(e.bySource)).find((v) => v.k > 0)?.k ?? info.recipe.eval.k;
+  const pass = heldOutChart(evals, sources, 'pass1', { id: HELD_OUT_CHART_ID, title: `Held-out pass@1 (avg@${k}) before RL and after each stage`, markers, width: 900, height: 300 });
+  const hasPassK = evals.some((e) => Object.values(e.bySource).some((v) => Number.isFinite(v.passK)));
+  const passK = hasPassK ? heldOutChart(evals, sources, 'passK', { title: `Held-out pass@${k} (problems solved at least once in ${k} samples)`, markers }) : '';
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : (100 * v).toFixed(1));
   const evalRowsHtml = evals.map((e) => `<tr><td>${escapeHtml(e.label)}</td><td>${e.step}</td>${sources.map((s) => `<td>${pct(e.bySource[s]?.pass1)}</td><td>${pct(e.bySource[s]?.passK)}</td>`).join('')}</tr>`).join('');
   const kOf = (s: string) => evals.find((e) => e.bySource[s])?.bySource[s].k ?? 0;
@@ -170,8 +208,9 @@ details.raw summary{cursor:pointer;color:#555;font-size:12px} svg .stage{fill:#8
 Policy: ${info.parameters.toLocaleString('en-US')} parameters (${r.model.source === 'builtin' ? `${r.model.layers} layers, width ${r.model.width}, ${r.model.heads} heads, context ${r.model.contextLength}` : escapeHtml(describeModel(r.model))}); backend ${escapeHtml(info.backend)}; wall time ${(info.wallSeconds / 60).toFixed(1)} min.<br>
 GRPO: ${r.grpo.updatesPerBatch === 1 ? 'strictly on-policy (one update per batch)' : `${r.grpo.updatesPerBatch} updates per rollout batch (off-policy)`}, ${escapeHtml(r.grpo.policyLoss)} policy loss, ${escapeHtml(r.grpo.lossAggregation)} aggregation, no KL, no entropy bonus, advantage (r − mean)/(std + 1e-6) per group.</p>
 <h2>Held-out evaluation (pass@1 = avg@${r.eval.k} at T=${r.eval.temperature}, top-p ${r.eval.topP}; %)</h2>
-<table>${evalHead}${evalRowsHtml}</table>
 ${pass}
+<table>${evalHead}${evalRowsHtml}</table>
+${passK}
 <h2>Held-out changes after each stage (pass@1, points)</h2>
 ${heldOutChangeHtml(stageChanges)}
 <h2>Training</h2>

@@ -65,6 +65,13 @@ test('claims: the rules of issue 14 applied to hand-made seeds', () => {
   const noisy = checkClaims([0.01, 0.09, -0.04].map((g) => run([row('before RL', [0.3, 0.6], [0.7, 0.8]), row('after math RL', [0.3 + g, 0.6], [0.7, 0.8])])));
   assert.equal(noisy.find((x) => x.id === '1')!.held, false);
   assert.equal(noisy.find((x) => x.id === '2b')!.held, undefined); // no code RL: not checked
+  // Math rising by more than 2 points during code RL is no loss (held), and the evidence says the
+  // two-sided reading of "within 2 points" would not hold; a rise of 2 or less says nothing more.
+  const rising = (during: number) => checkClaims([run([row('before RL', [0.3, 0.6], [0.7, 0.8]), row('after math RL', [0.4, 0.6], [0.7, 0.8]), row('after code RL', [0.4 + during, 0.6], [0.75, 0.8])])]).find((x) => x.id === '2b')!;
+  assert.equal(rising(0.03).held, true);
+  assert.match(rising(0.03).evidence, /a rise, not a loss; read as "within 2 points either way" it would not hold/);
+  assert.equal(rising(0.02).held, true);
+  assert.doesNotMatch(rising(0.02).evidence, /rise/);
   // k < 16: "solves new problems" is not checked, whatever the numbers.
   const smallK = checkClaims([run([row('before RL', [0.3, 0.4], [0.7, 0.8], 4), row('after math RL', [0.4, 0.6], [0.7, 0.8], 4)])]);
   assert.equal(smallK.find((x) => x.id === '3')!.held, undefined);
