@@ -13,6 +13,7 @@ import {
 import { appendLabel } from '../../core/labels/store';
 import { labelsFile, runPaths } from '../../core/runs/layout';
 import { RunFeed, sourceKey } from '../../core/runs/runFeed';
+import { listRunGroups } from '../../core/runs/runGroups';
 import { listRunIds } from '../../core/runs/runSummary';
 import type { Services } from '../services';
 import { runsDir, workspaceDir } from '../settings';
@@ -210,12 +211,15 @@ export class DashboardPanel implements vscode.Disposable {
     // Runs are offered by what they are (recipe · model · seed), with the id beside it.
     const items = listRunIds(dir).filter((id) => !shown.has(path.join(dir, id))).map((id) => {
       const info = new RunFeed({ kind: 'run', runsDir: dir, runId: id }).info('compare');
-      return { label: info.label, description: info.label === id ? undefined : id, runId: id };
+      return { label: info.label, description: info.label === id ? undefined : id, runIds: [id] };
     });
-    const fileItem = { label: '$(file) A metrics JSONL file…', description: undefined as string | undefined, runId: '' };
-    const picked = await vscode.window.showQuickPick([...items, fileItem], { canPickMany: true, title: 'Overlay the curves of these runs' });
+    // An ablation's variants (or a seed group's runs) open together: one item adds every member.
+    const groups = listRunGroups(dir).map((g) => ({ label: `$(${g.kind === 'ablation' ? 'beaker' : 'layers'}) ${g.id}`, description: `${g.description} — opens its ${g.runIds.length} runs together`, runIds: g.runIds }));
+    const fileItem = { label: '$(file) A metrics JSONL file…', description: undefined as string | undefined, runIds: [] as string[] };
+    const picked = await vscode.window.showQuickPick([...groups, ...items, fileItem], { canPickMany: true, title: 'Overlay the curves of these runs' });
     if (!picked?.length) return;
-    const added: DashboardSource[] = picked.filter((p) => p.runId).map((p) => ({ kind: 'run', runsDir: dir, runId: p.runId }));
+    const ids = [...new Set(picked.flatMap((p) => p.runIds))].filter((id) => !shown.has(path.join(dir, id)));
+    const added: DashboardSource[] = ids.map((runId) => ({ kind: 'run', runsDir: dir, runId }));
     if (picked.includes(fileItem)) {
       const files = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Metrics JSONL': ['jsonl', 'json', 'log'] } });
       for (const f of files ?? []) added.push({ kind: 'metricsFile', file: f.fsPath });
