@@ -34,7 +34,7 @@ import { parseRecipe, type Recipe, type RecipeInput } from './recipe';
  *   stage cannot solve one (overlong filtering masks them) and fractions are learned at 48 tokens:
  *   their rollout reward on seed 0 went 0.06 → 0.27 → 0.47 → 0.82 over 80 steps there, while 40
  *   steps had left seeds 0 and 2 short of it (math gains +6.8, +22.4, +6.2; pass@16 −6.3 on seed 2).
- *   With 80 + 80 the three seeds gain +27.7, +33.5, +23.9 points of math pass@1 and +31.3, +28.1,
+ *   With 80 + 80 the three seeds gain +28.8, +33.5, +23.9 points of math pass@1 and +23.4, +28.1,
  *   +21.9 of pass@16 (docs/benchmarks.md).
  * - Code RL 30 steps at 1e-4 (was 20): the parenthesised tier gives it more to learn.
  */
