@@ -12,24 +12,18 @@
 // Training cost grows linearly with depth, so unless BENCH_TRAIN_LAYERS=full it is measured at 1 and
 // 2 layers (full vocabulary, embedding and head) and extrapolated to the full depth — printed as such
 // ("train_extrapolated_from_layers"). `--quick` (or BENCH_QUICK=1) uses a small shape; `--json` prints
-// one line. The machine may be shared: the load average is printed with the figures.
+// one line; BENCH_SAMPLE_ONLY=1 measures sampling alone (ours and PyTorch's). The machine may be shared: the load average is printed with the figures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as TF from '@tensorflow/tfjs';
 import { estimateRunMemory, PROJECTIONS } from '../src/core/model/memoryEstimate';
 import { writeSafetensors } from '../src/core/model/safetensorsWriter';
-import { selectBackend, tf } from '../src/trainer/backend';
+import { selectBackend } from '../src/trainer/backend';
 import type { DecoderConfig } from '../src/trainer/hf/decoderConfig';
-import { decoderNetwork } from '../src/trainer/hf/decoderNetwork';
 import { decoderParams } from '../src/trainer/hf/decoderParams';
-import { withLora } from '../src/trainer/hf/lora';
 import { readDecoderConfig } from '../src/trainer/hf/modelFolder';
 import { loadPretrainedPolicy } from '../src/trainer/hf/pretrainedPolicy';
-import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../src/trainer/model/adam';
-import { tokenLogProbs } from '../src/trainer/model/tokenLogprobs';
-import { nativeAdamStep } from '../src/trainer/native/fusedAdam';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const SHAPE = QUICK
@@ -37,6 +31,7 @@ const SHAPE = QUICK
   : { hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, vocab_size: 151936 };
 const SAMPLE = { batch: 8, promptLength: 64, newTokens: 32, temperature: 0.7, topP: 0.95 };
 const TRAIN = { rows: 4, length: 256, steps: Number(process.env.BENCH_TRAIN_STEPS ?? 2) };
+const SAMPLE_ONLY = process.env.BENCH_SAMPLE_ONLY === '1';
 /** Issue #13's bounds on this machine (tokens/s). */
 const BOUND = { sample: 80, train: 125 };
 
@@ -86,59 +81,42 @@ async function sampleChild(dir: string): Promise<void> {
   const V = config.vocabSize;
   const prompts = Array.from({ length: SAMPLE.batch }, (_, i) => randomIds(SAMPLE.promptLength, V, 7 + i));
   const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await policy.sample(prompts, { maxNewTokens: SAMPLE.newTokens, temperature: SAMPLE.temperature, topP: SAMPLE.topP, stopTokens: [], seed: 0 });
   const seconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const generated = out.responses.reduce((a, r) => a + r.length, 0);
-  console.log(JSON.stringify({ backend: choice.name, note: choice.note, loadSeconds, samplePerSecond: generated / seconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
+  // CPU seconds next to wall seconds: on a shared machine the wall figure also measures the other tenants.
+  console.log(JSON.stringify({ backend: choice.name, note: choice.note, loadSeconds, samplePerSecond: generated / seconds, sampleCpuSeconds: (cpu.user + cpu.system) / 1e6, generated, peakMb: process.resourceUsage().maxRSS / 1024 }));
   policy.dispose();
 }
 
 /**
- * Child: full fine-tuning steps of the decoder in `dir`: the model code the policy runs (hf/decoder.ts,
- * model/tokenLogprobs.ts) under variableGrads, then one fused native Adam step per variable
- * (native/fusedAdam.ts). The Policy's own Adam (model/adam.ts) still runs tfjs ops, which at this
- * size allocate ~20 GB of temporaries; see the lead's TODO in the report that added this bench.
+ * Child: training steps exactly as a run takes them: the policy loaded from `dir`
+ * (hf/pretrainedPolicy.ts), Policy.computeGradients (decoder forward with per-layer recomputation,
+ * chunked log-probs, gradients handed over as arrays) and Policy.applyGradients (clipping, Adam; fused
+ * and in place on the cpu backend). Full fine-tuning, or LoRA rank 16 on all seven projections.
  */
 async function trainChild(dir: string, lora: boolean): Promise<void> {
   const config = readDecoderConfig(path.join(dir, 'config.json'));
   const choice = await selectBackend('auto', {}, { memoryBytes: fullTuningBytes(config) });
-  const t = tf();
-  const base = decoderNetwork(config, TRAIN.length + 1);
-  const network = lora ? withLora(base, { rank: 16, alpha: 32, dropout: 0, targets: PROJECTIONS }, 0) : base;
-  let k = 0;
-  const params = network.specs.map((s) => {
-    const n = s.shape.reduce((a, b) => a * b, 1);
-    const w = new Float32Array(n);
-    if (s.init === 'ones') w.fill(1);
-    else if (s.init !== 'zeros') for (let i = 0, h = ++k * 40503; i < n; i++) w[i] = (((i * 2654435761 + h) >>> 0) / 4294967296 - 0.5) * 0.06;
-    return s.trainable ? t.variable(t.tensor(w, s.shape), true, `bench/${s.name}`) : t.tensor(w, s.shape);
+  const { policy } = await loadPretrainedPolicy(dir, {
+    contextLength: TRAIN.length + 1, gradientTokenBudget: TRAIN.rows * TRAIN.length,
+    ...(lora ? { lora: { rank: 16, alpha: 32, dropout: 0, targets: [...PROJECTIONS] } } : {}),
   });
-  const vars = params.filter((_, i) => network.specs[i].trainable) as TF.Variable[];
-  const model = network.build(params);
-  const m = vars.map((v) => t.variable(t.zerosLike(v), false));
-  const v2 = vars.map((v) => t.variable(t.zerosLike(v), false));
-  const V = config.vocabSize, N = TRAIN.rows * TRAIN.length;
+  const V = config.vocabSize;
   const stepSeconds: number[] = [];
+  const gradientSeconds: number[] = [];
   for (let step = 1; step <= TRAIN.steps; step++) {
-    const seqs = Array.from({ length: TRAIN.rows }, (_, r) => randomIds(TRAIN.length + 1, V, 100 * step + r));
-    const inputs = new Int32Array(seqs.flatMap((s) => s.slice(0, -1)));
-    const targets = new Int32Array(seqs.flatMap((s) => s.slice(1)));
+    const batch = Array.from({ length: TRAIN.rows }, (_, r) => ({ tokens: randomIds(TRAIN.length + 1, V, 100 * step + r), promptLength: 1, weight: 1 }));
     const t0 = performance.now();
-    const { value, grads } = t.tidy(() => t.variableGrads(() => {
-      const { hidden } = model.hidden(t.tensor2d(inputs, [TRAIN.rows, TRAIN.length], 'int32'));
-      return tokenLogProbs(hidden, model.headWeight, targets, model.headVocabMajor).sum().neg() as TF.Scalar;
-    }, vars));
-    value.dispose();
-    vars.forEach((x, i) => {
-      const g = grads[x.name];
-      const ok = nativeAdamStep(t, x, m[i], v2[i], g.dataSync() as Float32Array, 1 / N,
-        { learningRate: 1e-5, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, step });
-      if (!ok) throw new Error(`the native Adam step is unavailable (${choice.note})`);
-      g.dispose();
-    });
+    const g = await policy.computeGradients(batch);
+    gradientSeconds.push((performance.now() - t0) / 1000);
+    await policy.applyGradients(g.grads, g.tokenCount, { learningRate: 1e-5, clipNorm: 1 });
     stepSeconds.push((performance.now() - t0) / 1000);
   }
-  console.log(JSON.stringify({ backend: choice.name, note: choice.note, stepSeconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ backend: choice.name, note: choice.note, stepSeconds, gradientSeconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
+  policy.dispose();
 }
 
 function torchPython(): string | undefined {
@@ -170,7 +148,7 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
   try {
     const t0 = performance.now();
     const params = writeFolder(path.join(root, 'full'), depth);
-    for (const d of depths) if (d !== depth) writeFolder(path.join(root, `l${d}`), d);
+    if (!SAMPLE_ONLY) for (const d of depths) if (d !== depth) writeFolder(path.join(root, `l${d}`), d);
     const folder = (d: number) => path.join(root, d === depth ? 'full' : `l${d}`);
     say(`shape ${QUICK ? '(quick)' : "Qwen2.5-0.5B's"}: ${JSON.stringify(SHAPE)}, ${(params / 1e6).toFixed(1)}M parameters; BF16 folders written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const loadBefore = os.loadavg()[0];
@@ -178,7 +156,8 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
 
     const sample = child('--sample-child', folder(depth));
     say(`ours: ${sample.note}`);
-    say(`ours: sampling ${sample.samplePerSecond.toFixed(2)} tokens/s (batch ${SAMPLE.batch}, ${SAMPLE.promptLength}-token prompts incl. prefill, ${SAMPLE.newTokens} new, T ${SAMPLE.temperature}, top-p ${SAMPLE.topP}); load ${sample.loadSeconds.toFixed(1)} s; peak RSS ${sample.peakMb.toFixed(0)} MB`);
+    say(`ours: sampling ${sample.samplePerSecond.toFixed(2)} tokens/s (batch ${SAMPLE.batch}, ${SAMPLE.promptLength}-token prompts incl. prefill, ${SAMPLE.newTokens} new, T ${SAMPLE.temperature}, top-p ${SAMPLE.topP}; ${sample.sampleCpuSeconds.toFixed(1)} CPU s); load ${sample.loadSeconds.toFixed(1)} s; peak RSS ${sample.peakMb.toFixed(0)} MB`);
+    if (SAMPLE_ONLY) return sampleOnly(sample, json, say, folder(depth));
     const trains = depths.map((d) => ({ d, r: child('--train-child', folder(d)) }));
     const stepAt = (r: { stepSeconds: number[] }) => r.stepSeconds[r.stepSeconds.length - 1];
     const ourStep = full ? stepAt(trains[0].r) : extrapolate(1, stepAt(trains[0].r), 2, stepAt(trains[1].r), depth);
@@ -200,6 +179,7 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
       lora_step_s_by_layers: Object.fromEntries(loras.map(({ d, r }) => [d, round(stepAt(r))])),
       train_fraction_of_bound: round(trainTokS / BOUND.train), sample_fraction_of_bound: round(sample.samplePerSecond / BOUND.sample),
       lora_train_tok_s: loraTokS === null ? null : round(loraTokS),
+      train_peak_rss_mb: Number.isFinite(ourPeak) ? Math.round(ourPeak) : null,
     };
     const py = QUICK && process.env.BENCH_TORCH !== '1' ? undefined : torchPython();
     if (!py) {
@@ -217,8 +197,10 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
         torch_train_step_s_by_layers: Object.fromEntries(tt.map((r, i) => [depths[i], round(stepAt({ stepSeconds: r.step_s }))])),
         torch_train_tok_s: round(torchTrain), torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Number.isFinite(torchPeak) ? Math.round(Math.max(torchPeak, ts.peak_rss_mb)) : null,
         train_ratio: round(trainTokS / torchTrain), sample_ratio: round(sample.samplePerSecond / ts.sample_tokens_per_s),
+        torch_train_peak_rss_mb: Number.isFinite(torchPeak) ? Math.round(torchPeak) : null, train_peak_rss_ratio: round(ourPeak / torchPeak),
         torch_train_fraction_of_bound: round(torchTrain / BOUND.train), torch_sample_fraction_of_bound: round(ts.sample_tokens_per_s / BOUND.sample),
       });
+      say(`full fine-tuning peak RSS: ours ${Math.round(ourPeak)} MB, PyTorch ${Math.round(torchPeak)} MB${full ? '' : ' (both extrapolated)'}`);
       say(`ratio ours/PyTorch: training ${result.train_ratio}, sampling ${result.sample_ratio}; fractions of the bounds (train ${BOUND.train}, sample ${BOUND.sample} tokens/s): ours ${result.train_fraction_of_bound} / ${result.sample_fraction_of_bound}, PyTorch ${result.torch_train_fraction_of_bound} / ${result.torch_sample_fraction_of_bound}`);
     }
     result.load_average = [round(loadBefore), round(os.loadavg()[0])];
@@ -226,6 +208,28 @@ export async function run(flags: string[] = process.argv.slice(2)): Promise<void
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * BENCH_SAMPLE_ONLY=1: the sampling figures alone (ours, and PyTorch's on the same folder when
+ * present), a few minutes instead of the training children's half hour.
+ */
+function sampleOnly(sample: { backend: string; samplePerSecond: number; sampleCpuSeconds: number; generated: number; peakMb: number }, json: boolean, say: (line: string) => void, dir: string): void {
+  const result: Record<string, unknown> = {
+    sample_backend: sample.backend, sample_tok_s: round(sample.samplePerSecond), sample_cpu_tok_s: round(sample.generated / sample.sampleCpuSeconds),
+    sample_peak_rss_mb: Math.round(sample.peakMb), sample_fraction_of_bound: round(sample.samplePerSecond / BOUND.sample),
+  };
+  const py = torchPython();
+  if (!py) say('PyTorch baseline skipped: no python3 with torch (Debian: apt-get install python3-torch)');
+  else {
+    const script = path.join(__dirname, '..', 'test', 'reference', 'bench_torch.py');
+    const ts = JSON.parse(execFileSync(py, [script, dir, String(SAMPLE.batch), String(SAMPLE.promptLength), String(SAMPLE.newTokens), '1', '8', String(SAMPLE.temperature), String(SAMPLE.topP)], { encoding: 'utf8' }));
+    say(`PyTorch (fp32, 1 thread): sampling ${ts.sample_tokens_per_s.toFixed(2)} tokens/s, peak RSS ${ts.peak_rss_mb.toFixed(0)} MB`);
+    Object.assign(result, { torch_sample_tok_s: round(ts.sample_tokens_per_s), torch_peak_rss_mb: Math.round(ts.peak_rss_mb), sample_ratio: round(sample.samplePerSecond / ts.sample_tokens_per_s) });
+    say(`ratio ours/PyTorch: sampling ${result.sample_ratio}`);
+  }
+  result.load_average = os.loadavg().map(round);
+  if (json) console.log(JSON.stringify(result));
 }
 
 /** Three decimals; null for NaN (an extrapolation the noise made meaningless). */

@@ -1,7 +1,9 @@
 // A tiny N-API addon that hands float32 matrix products to the platform's BLAS (OpenBLAS, BLIS, MKL
 // or the reference CBLAS on Linux; Accelerate on macOS), found with dlopen at run time so the binary
 // itself depends on nothing but libc and libdl. The tfjs wasm backend's MatMul kernels call it on
-// views of the wasm heap, so no matrix is copied.
+// views of the wasm heap, so no matrix is copied. Two kernels of its own, AVX2/FMA when the CPU has it
+// (checked at run time; ACEREASON_NO_AVX2=1 turns them off): products with at most 16 rows (decoding)
+// and the sigmoid; and a tiled matrix transpose.
 //
 // N-API (ABI-stable C API) lets one binary serve every Node version and VS Code's Electron.
 #include <dlfcn.h>
@@ -56,6 +58,102 @@ static void load_blas(void) {
   for (int i = 0; CANDIDATES[i]; i++) if (try_load(CANDIDATES[i])) return;
 }
 
+// Products with few rows (decoding: x[rows, in] · W[out, in]ᵀ for a batch of up to 16 sequences).
+// OpenBLAS packs W for every call and ran these at a third of the memory bandwidth; this kernel reads
+// W once, in place, with the rows of x held in L1: a 4 (W rows) × 2 (x rows) tile of 8 AVX2
+// accumulators over k-blocks of 256. Measured at Qwen2.5-0.5B's shapes with 8 rows: 1.3–1.6× faster
+// than OpenBLAS's sgemm (4864×896: 2.8 vs 3.6 ms; the 151936×896 head: 82 vs 125 ms).
+enum { SKINNY_MAX_ROWS = 16, SKINNY_KB = 256 };
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_AVX2_KERNELS 1
+
+__attribute__((target("avx2,fma"))) static inline float hsum8(__m256 v) {
+  __m128 lo = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
+  lo = _mm_add_ss(lo, _mm_shuffle_ps(lo, lo, 1));
+  return _mm_cvtss_f32(lo);
+}
+
+// out[m×n] = x[m×k] · w[n×k]ᵀ (row-major), or += with accumulate.
+__attribute__((target("avx2,fma"))) static void skinny_xwt(const float *x, const float *w, float *out, int m, int n, int k, int accumulate) {
+  if (!accumulate) memset(out, 0, sizeof(float) * (size_t)m * n);
+  int o = 0;
+  for (; o + 4 <= n; o += 4) {
+    const float *w0 = w + (size_t)o * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
+    for (int k0 = 0; k0 < k; k0 += SKINNY_KB) {
+      int k1 = k0 + SKINNY_KB < k ? k0 + SKINNY_KB : k, kv = k0 + ((k1 - k0) & ~7);
+      for (int j = 0; j < m; j += 2) {
+        const float *x0 = x + (size_t)j * k, *x1 = j + 1 < m ? x0 + k : x0;
+        __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int q = k0; q < kv; q += 8) {
+          __m256 u = _mm256_loadu_ps(x0 + q), v = _mm256_loadu_ps(x1 + q), t;
+          t = _mm256_loadu_ps(w0 + q); a00 = _mm256_fmadd_ps(t, u, a00); a01 = _mm256_fmadd_ps(t, v, a01);
+          t = _mm256_loadu_ps(w1 + q); a10 = _mm256_fmadd_ps(t, u, a10); a11 = _mm256_fmadd_ps(t, v, a11);
+          t = _mm256_loadu_ps(w2 + q); a20 = _mm256_fmadd_ps(t, u, a20); a21 = _mm256_fmadd_ps(t, v, a21);
+          t = _mm256_loadu_ps(w3 + q); a30 = _mm256_fmadd_ps(t, u, a30); a31 = _mm256_fmadd_ps(t, v, a31);
+        }
+        float s[8] = { hsum8(a00), hsum8(a10), hsum8(a20), hsum8(a30), hsum8(a01), hsum8(a11), hsum8(a21), hsum8(a31) };
+        for (int q = kv; q < k1; q++) {
+          s[0] += w0[q] * x0[q]; s[1] += w1[q] * x0[q]; s[2] += w2[q] * x0[q]; s[3] += w3[q] * x0[q];
+          s[4] += w0[q] * x1[q]; s[5] += w1[q] * x1[q]; s[6] += w2[q] * x1[q]; s[7] += w3[q] * x1[q];
+        }
+        float *r0 = out + (size_t)j * n + o;
+        r0[0] += s[0]; r0[1] += s[1]; r0[2] += s[2]; r0[3] += s[3];
+        if (j + 1 < m) { float *r1 = r0 + n; r1[0] += s[4]; r1[1] += s[5]; r1[2] += s[6]; r1[3] += s[7]; }
+      }
+    }
+  }
+  for (; o < n; o++) {
+    for (int j = 0; j < m; j++) {
+      float s = 0;
+      for (int q = 0; q < k; q++) s += w[(size_t)o * k + q] * x[(size_t)j * k + q];
+      out[(size_t)j * n + o] += s;
+    }
+  }
+}
+
+// e^x for 8 floats (Cephes' expf: x = n·ln2 + r, e^r by a degree-5 polynomial, 2^n from the exponent
+// bits), within 2 ulp of float32 over the clamped range [−88.38, 88.38].
+__attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-88.3762626647949f)), _mm256_set1_ps(88.3762626647949f));
+  __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), x);
+  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+  y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+  y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+  __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+__attribute__((target("avx2,fma"))) static void sigmoid_avx2(const float *x, float *out, size_t n) {
+  size_t i = 0;
+  const __m256 one = _mm256_set1_ps(1.0f);
+  for (; i + 8 <= n; i += 8) {
+    __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_loadu_ps(x + i)));
+    _mm256_storeu_ps(out + i, _mm256_div_ps(one, _mm256_add_ps(one, e)));
+  }
+  for (; i < n; i++) out[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+static int have_avx2_fma(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    __builtin_cpu_init();
+    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !getenv("ACEREASON_NO_AVX2");
+  }
+  return cached;
+}
+#else
+#define HAVE_AVX2_KERNELS 0
+#endif
+
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "acereason_blas: " #call " failed"); return NULL; } } while (0)
 
 static float *float_array(napi_env env, napi_value v, size_t *length) {
@@ -102,6 +200,12 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   if (so == 0) return NULL;
   if (k == 0) { if (!accumulate) memset(out, 0, so * batch * sizeof(float)); return NULL; }
   int lda = ta ? m : k, ldb = tb ? k : n;
+#if HAVE_AVX2_KERNELS
+  if (batch == 1 && !ta && tb && m <= SKINNY_MAX_ROWS && have_avx2_fma()) {
+    skinny_xwt(a, b, out, m, n, k, accumulate);
+    return NULL;
+  }
+#endif
   for (int32_t i = 0; i < batch; i++) {
     const float *ai = a + (batchA == 1 ? 0 : sa * i), *bi = b + (batchB == 1 ? 0 : sb * i);
     cblas_sgemm_ptr(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1.0f, ai, lda, bi, ldb, accumulate ? 1.0f : 0.0f, out + so * i, n);
@@ -193,6 +297,51 @@ static napi_value log_softmax_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// sigmoid(x, out): out = 1 / (1 + e^−x) element-wise (the SiLU of every MLP); tfjs' JS kernel spent
+// ~25 ns an element in Math.exp, 2 s of a 0.5B model's sampling. AVX2 where the CPU has it.
+static napi_value sigmoid(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t lx = 0, lo = 0;
+  float *x = argc == 2 ? float_array(env, argv[0], &lx) : NULL, *out = argc == 2 ? float_array(env, argv[1], &lo) : NULL;
+  if (!x || !out) { napi_throw_type_error(env, NULL, "sigmoid: x and out must be Float32Arrays"); return NULL; }
+  if (lo < lx) { napi_throw_range_error(env, NULL, "sigmoid: out is shorter than x"); return NULL; }
+#if HAVE_AVX2_KERNELS
+  if (have_avx2_fma()) { sigmoid_avx2(x, out, lx); return NULL; }
+#endif
+  for (size_t i = 0; i < lx; i++) out[i] = 1.0f / (1.0f + expf(-x[i]));
+  return NULL;
+}
+
+// transpose(x, batch, rows, cols, out): each of `batch` [rows, cols] matrices of x into [cols, rows],
+// in 32×32 tiles (the products' activations in the training layout: ~1 ns an element against ~6 in JS).
+static napi_value transpose(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t lx = 0, lo = 0;
+  float *x = argc == 5 ? float_array(env, argv[0], &lx) : NULL, *out = argc == 5 ? float_array(env, argv[4], &lo) : NULL;
+  if (!x || !out) { napi_throw_type_error(env, NULL, "transpose: x and out must be Float32Arrays"); return NULL; }
+  int32_t batch = int_arg(env, argv[1]), rows = int_arg(env, argv[2]), cols = int_arg(env, argv[3]);
+  if (batch < 0 || rows < 0 || cols < 0) { napi_throw_range_error(env, NULL, "transpose: bad shape"); return NULL; }
+  size_t m = (size_t)rows * cols;
+  if (lx < m * batch || lo < m * batch) { napi_throw_range_error(env, NULL, "transpose: array shorter than its shape"); return NULL; }
+  for (int32_t b = 0; b < batch; b++) {
+    const float *xb = x + m * b;
+    float *ob = out + m * b;
+    for (int32_t r0 = 0; r0 < rows; r0 += 32) {
+      int32_t r1 = r0 + 32 < rows ? r0 + 32 : rows;
+      for (int32_t c0 = 0; c0 < cols; c0 += 32) {
+        int32_t c1 = c0 + 32 < cols ? c0 + 32 : cols;
+        for (int32_t c = c0; c < c1; c++)
+          for (int32_t r = r0; r < r1; r++) ob[(size_t)c * rows + r] = xb[(size_t)r * cols + c];
+      }
+    }
+  }
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -226,6 +375,10 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "adamUpdate", fn);
   if (napi_create_function(env, "logSoftmaxRows", NAPI_AUTO_LENGTH, log_softmax_rows, NULL, &fn) != napi_ok) return NULL;
   napi_set_named_property(env, exports, "logSoftmaxRows", fn);
+  if (napi_create_function(env, "sigmoid", NAPI_AUTO_LENGTH, sigmoid, NULL, &fn) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "sigmoid", fn);
+  if (napi_create_function(env, "transpose", NAPI_AUTO_LENGTH, transpose, NULL, &fn) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "transpose", fn);
   if (napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, set_threads, NULL, &fn) != napi_ok) return NULL;
   napi_set_named_property(env, exports, "setThreads", fn);
   if (napi_create_function(env, "describe", NAPI_AUTO_LENGTH, describe, NULL, &fn) != napi_ok) return NULL;

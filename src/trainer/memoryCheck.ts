@@ -10,7 +10,9 @@ import path from 'node:path';
 import { describeEstimate, estimateRunMemory, formatGiB, type MemoryEstimate, type ModelShape, type RunShape, type Tuning } from '../core/model/memoryEstimate';
 import type { Recipe } from '../core/rl/recipe';
 import { UserError } from '../core/util/userError';
+import { WASM_MODEL_LIMIT_BYTES } from './backend';
 import { CONFIG_FILE, readFolderConfig } from './hf/modelFolder';
+import { loadBlasAddon } from './native/blasAddon';
 import { LOGIT_CHUNK_ELEMENTS } from './model/tokenLogprobs';
 
 /** Overrides the free memory this process sees, in bytes or with a unit (`512M`, `3.5G`): tests, and machines whose cgroup limit /proc/meminfo does not show. */
@@ -65,7 +67,14 @@ export function tuningOf(recipe: Recipe): Tuning {
  */
 export function checkRunMemory(recipe: Recipe, model: ModelShape & { maxPositions?: number }, opts: RunMemoryOptions = {}): RunMemoryCheck {
   const freeBytes = opts.freeBytes ?? freeMemoryBytes();
-  const estimate = estimateRunMemory(model, tuningOf(recipe), runShapeOf(recipe, model, opts), freeBytes, opts.runtimeBytes);
+  const shape = runShapeOf(recipe, model, opts);
+  let estimate = estimateRunMemory(model, tuningOf(recipe), shape, freeBytes, opts.runtimeBytes);
+  // Work too big for the wasm heap runs on the cpu backend: Adam's update there is the native step, or
+  // tfjs ops without the addon (the estimate's default is wasm's in-place update).
+  if (estimate.peakBytes > WASM_MODEL_LIMIT_BYTES) {
+    const adamUpdate = typeof loadBlasAddon() === 'string' ? 'ops' : 'native';
+    estimate = estimateRunMemory(model, tuningOf(recipe), { ...shape, adamUpdate }, freeBytes, opts.runtimeBytes);
+  }
   if (!estimate.fits) {
     const what = estimate.advice.length ? estimate.advice.join('; ') : 'free memory or use a smaller model';
     throw new UserError(`this run needs about ${formatGiB(estimate.peakBytes)} but ${formatGiB(freeBytes)} is free (${describeEstimate(estimate)}). To fit: ${what}`, { field: 'model' });

@@ -7,13 +7,17 @@
 // transformerPolicy.ts, model/adam.ts, model/tokenLogprobs.ts), in steady state (after the first
 // update, so Adam's moments always exist):
 //   Peak = runtime + weights + Adam state + max(training, update, rollout) + gradients as JS arrays, where
-//   training = one micro-batch's backward: its autograd tape (activations and the weight copies the
-//              tape saves) + the gradients accumulated so far + this micro-batch's gradients, or the
-//              head's backward (chunked log-prob buffers), whichever moment is larger;
-//   update   = Adam's per-parameter temporaries;
+//   training = one micro-batch's backward. The decoder checkpoints its layers (the training forward
+//              keeps each layer's input; the backward recomputes one layer at a time under its own
+//              tape), so the moment is the larger of the head's backward (chunked log-prob buffers)
+//              and a layer's backward (the outer tape + that layer's tape and intermediate gradients +
+//              the gradient of every layer's output + the parameter gradients so far);
+//   update   = Adam's per-parameter temporaries (none in place on wasm; the first step's copies of the
+//              native step on cpu; ~13 with tfjs ops);
 //   rollout  = the KV cache (three cache-sized buffers during a decoding step) + logits;
-// and the step's gradients, handed over as JS arrays, add to the largest of those: the wasm heap
-// never returns memory, so its high-water mark and the arrays are resident together.
+// and the step's gradients, handed over as JS arrays (earlier micro-batches' are summed into them),
+// add to the largest of those: the wasm heap never returns memory, so its high-water mark and the
+// arrays are resident together.
 // The tape matters most: tfjs keeps a COPY of every tensor a gradient needs (on wasm its Identity
 // kernel copies), so a value used by three ops is kept three times. The counts below were derived
 // op by op from the decoder's forward pass and tfjs's gradient configs, and checked against the
@@ -42,6 +46,8 @@ export interface ModelShape {
   qkNorm: boolean;
 }
 
+export type AdamUpdate = 'in-place' | 'native' | 'ops';
+
 export type Tuning = { kind: 'full' } | { kind: 'lora'; rank: number; targets: readonly Projection[] };
 
 export interface RunShape {
@@ -55,7 +61,14 @@ export interface RunShape {
   rolloutBatch: number;
   /** Prompt + maximum response length of a rollout. */
   rolloutSequenceLength: number;
-  /** Micro-batches per optimizer step; above 1 the gradients of earlier ones are held while the next is computed. Default 2 (the conservative case). */
+  /**
+   * How Adam's update runs (model/adam.ts): 'in-place' (the default; wasm, where every model that fits its
+   * heap runs) writes the weights and moments in place and allocates nothing; 'native' (the cpu backend's
+   * fused step, where bigger models run) copies the three tensors of a parameter once, at its first step;
+   * 'ops' (the cpu backend without the native path) runs tfjs ops, ~13 temporaries of the largest parameter.
+   */
+  adamUpdate?: AdamUpdate;
+  /** Micro-batches per optimizer step. Does not change the peak: earlier micro-batches' gradients are summed into the step's JS arrays (gradientArrays), not held as tensors. */
   microBatchesPerStep?: number;
 }
 
@@ -168,19 +181,19 @@ export interface MemoryBreakdown {
   gradients: number;
   /** Adam's first and second moments. */
   optimizer: number;
-  /** The tape's copies of activations of one micro-batch. */
+  /** The training forward's tape: each layer's input (its checkpoint), the final norm's values and the head's input. */
   activations: number;
-  /** The tape's copies of weights: each trainable projection saves its matrix, RMSNorm its weight, the log-prob head its matrix, and a frozen (LoRA) embedding lookup its table. */
+  /** One layer's tape while its backward recomputes it (activations of that layer, RoPE tables, mask). */
+  recomputedLayer: number;
+  /** The tape's copies of weights: the log-prob head's matrix, the final norm's weight, a frozen (LoRA) embedding lookup's table, and the recomputed layer's own weights (each trainable projection saves its matrix, RMSNorm its weight). */
   tapeWeights: number;
-  /** Gradients of the intermediate values of one micro-batch, all held until its backward ends. */
+  /** Gradients of the recomputed layer's intermediate values (held until its backward ends) and of every layer's output (held until the whole backward ends). */
   backwardValues: number;
-  /** Gradients of the earlier micro-batches of the step, held while the next one is computed. */
-  accumulated: number;
   /** The head's backward: a copy of the head, its gradient and each chunk's gradient (vocabulary × hidden each). */
   headGradient: number;
   /** Vocabulary-sized buffers of one log-prob chunk in the backward (logits, their softmax, one-hot, its difference, …). */
   logprobChunk: number;
-  /** The step's gradients as JS arrays (computeGradients hands them over that way): they sit on top of the wasm heap, which never gives memory back. */
+  /** The step's gradients as JS arrays (computeGradients hands them over that way and sums later micro-batches into them): they sit on top of the wasm heap, which never gives memory back. */
   gradientArrays: number;
   /** Adam's temporaries for the largest parameter (the update runs one parameter at a time). */
   update: number;
@@ -198,7 +211,7 @@ export interface MemoryEstimate {
   totalParameters: number;
   trainableParameters: number;
   bytes: MemoryBreakdown;
-  /** The larger moment of a micro-batch's backward, or the summing of accumulated gradients. */
+  /** The larger moment of a micro-batch's backward: the head's or a layer's. */
   trainingBytes: number;
   /** update */
   updateBytes: number;
@@ -215,10 +228,12 @@ export interface MemoryEstimate {
 /** Vocabulary-sized buffers one log-prob chunk holds at once in the backward: logits, the softmax's difference and exponent, the one-hot (int32 and float), its difference, that times dy, its transpose. */
 const LOGPROB_CHUNK_BUFFERS = 8;
 /**
- * Parameter-sized tensors of one Adam update (adam.ts, one tidy per parameter): the gradient and it
- * scaled, three for m, four for v, six for the step, the new weight; the new m and v stay as state.
+ * Temporaries of the largest parameter's update. tfjs ops (adam.ts, one tidy per parameter): the gradient
+ * and it scaled, three for m, four for v, six for the step, the new weight; the new m and v stay as state.
+ * The native step's first update of a tensor writes the weight and both moments to fresh arrays
+ * (native/fusedAdam.ts), later ones none; the in-place update none.
  */
-const ADAM_TEMPORARIES = 13;
+const ADAM_TEMPORARIES: Record<AdamUpdate, number> = { 'in-place': 0, native: 3, ops: 13 };
 
 export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, freeBytes?: number, runtimeBytes = DEFAULT_RUNTIME_BYTES): MemoryEstimate {
   const counts = parameterCount(m);
@@ -229,36 +244,37 @@ export function estimateRunMemory(m: ModelShape, tuning: Tuning, run: RunShape, 
   const f = projectionFeatures(m);
   const headMatrix = m.vocabSize * m.hiddenSize;
   const layerMatrices = PROJECTIONS.reduce((a, p) => a + f[p][0] * f[p][1], 0);
-  // Final norm (4h) and the head's input (h) per token, on top of the layers.
-  const perToken = m.layers * activationFloatsPerTokenLayer(m, run.sequenceLength, tuning) + 5 * m.hiddenSize;
-  const tapeWeights = (lora ? adapter + m.layers * (counts.perLayer - layerMatrices) + headMatrix : m.layers * counts.perLayer) + m.hiddenSize + headMatrix;
+  // The outer tape per token: each layer's input, the final norm (4h) and the head's input (h).
+  const perToken = m.layers * m.hiddenSize + 5 * m.hiddenSize;
+  // One layer's weight copies in its recomputation's tape: all of them, or (LoRA) its adapters, norms and biases.
+  const layerWeights = lora ? adapter / m.layers + counts.perLayer - layerMatrices : counts.perLayer;
+  const tapeWeights = layerWeights + m.hiddenSize + headMatrix + (lora ? headMatrix : 0);
   const chunks = Math.ceil(run.microBatchTokens / Math.max(1, run.logprobChunkTokens));
-  const accumulating = (run.microBatchesPerStep ?? 2) > 1;
   const largest = lora ? Math.max(...tuning.targets.map((p) => tuning.rank * Math.max(f[p][0], f[p][1]))) : Math.max(headMatrix, ...PROJECTIONS.map((p) => f[p][0] * f[p][1]));
   const bytes: MemoryBreakdown = {
     weights: (base + adapter) * FLOAT,
     gradients: trainable * FLOAT,
     optimizer: 2 * trainable * FLOAT,
-    activations: (run.microBatchTokens * perToken + m.layers * activationFloatsPerLayerSequence(m, run.sequenceLength)) * FLOAT,
+    activations: run.microBatchTokens * perToken * FLOAT,
+    recomputedLayer: (run.microBatchTokens * activationFloatsPerTokenLayer(m, run.sequenceLength, tuning) + activationFloatsPerLayerSequence(m, run.sequenceLength)) * FLOAT,
     tapeWeights: tapeWeights * FLOAT,
-    // + the final norm's three values (and, full fine-tuning, the embedding rows) per token.
-    backwardValues: run.microBatchTokens * (m.layers * gradientFloatsPerTokenLayer(m, run.sequenceLength, tuning) + (lora ? 3 : 4) * m.hiddenSize) * FLOAT,
-    accumulated: accumulating ? trainable * FLOAT : 0,
-    headGradient: (chunks > 1 ? 3 : 2) * headMatrix * FLOAT,
+    // One layer's intermediate gradients + every layer output's gradient + the final norm's three values (and, full fine-tuning, the embedding rows) per token.
+    backwardValues: run.microBatchTokens * (gradientFloatsPerTokenLayer(m, run.sequenceLength, tuning) + m.layers * m.hiddenSize + (lora ? 3 : 4) * m.hiddenSize) * FLOAT,
+    // A frozen (LoRA) head's gradient is never computed: its backward holds no head-sized buffer but the copy.
+    headGradient: (lora ? 1 : chunks > 1 ? 3 : 2) * headMatrix * FLOAT,
     logprobChunk: LOGPROB_CHUNK_BUFFERS * Math.min(run.logprobChunkTokens, run.microBatchTokens) * m.vocabSize * FLOAT,
     gradientArrays: trainable * FLOAT,
-    update: ADAM_TEMPORARIES * largest * FLOAT,
+    update: ADAM_TEMPORARIES[run.adamUpdate ?? 'in-place'] * largest * FLOAT,
     kvCache: 3 * run.rolloutBatch * run.rolloutSequenceLength * m.layers * 2 * m.kvHeads * m.headDim * FLOAT,
     rolloutLogits: 3 * run.rolloutBatch * m.vocabSize * FLOAT, // logits, their softmax, its copy read into JS
     runtime: runtimeBytes,
   };
   const b = bytes;
-  const tape = b.activations + b.tapeWeights + b.accumulated;
+  const tape = b.activations + b.tapeWeights;
   const trainingBytes = Math.max(
     tape + b.headGradient + b.logprobChunk, // the head's backward runs first
-    // The end of the backward: all of this micro-batch's gradients (LoRA: the frozen head's gradient is computed too and lives until the backward ends).
-    tape + b.backwardValues + b.gradients + (lora ? headMatrix * FLOAT : 0),
-    (accumulating ? 3 : 1) * b.gradients, // summing into the accumulator
+    // The first layer's backward (the last one run): its tape and values, and every trainable gradient.
+    tape + b.recomputedLayer + b.backwardValues + b.gradients,
   );
   const updateBytes = b.update;
   const rolloutBytes = b.kvCache + b.rolloutLogits;
@@ -290,7 +306,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
       peak = estimateRunMemory(m, tuning, { ...run, microBatchTokens: tokens, logprobChunkTokens: Math.min(run.logprobChunkTokens, tokens) }, undefined, runtime).peakBytes;
     }
     // Only worth saying when some micro-batch size actually fits.
-    if (peak <= free) advice.push(`smaller micro-batch: activations of ${run.microBatchTokens} tokens need ${formatGiB(e.bytes.activations + e.bytes.logprobChunk)}; ${tokens} tokens per micro-batch gives a peak of ${formatGiB(peak)}`);
+    if (peak <= free) advice.push(`smaller micro-batch: activations of ${run.microBatchTokens} tokens need ${formatGiB(e.bytes.activations + e.bytes.recomputedLayer + e.bytes.backwardValues)}; ${tokens} tokens per micro-batch gives a peak of ${formatGiB(peak)}`);
   }
   if (e.rolloutBytes > Math.max(e.trainingBytes, e.updateBytes)) {
     advice.push(`fewer sequences per rollout batch or shorter responses: the KV cache of ${run.rolloutBatch} × ${run.rolloutSequenceLength} tokens needs ${formatGiB(e.bytes.kvCache)}`);
@@ -301,7 +317,7 @@ function advise(m: ModelShape, tuning: Tuning, run: RunShape, e: MemoryEstimate,
 /** One line for logs and the refusal message. */
 export function describeEstimate(e: MemoryEstimate): string {
   const b = e.bytes;
-  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `activations ${formatGiB(b.activations)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update + b.gradientArrays)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
+  const parts = [`weights ${formatGiB(b.weights)}`, `gradients ${formatGiB(b.gradients)}`, `Adam ${formatGiB(b.optimizer)}`, `activations ${formatGiB(b.activations + b.recomputedLayer)}`, `weight copies in the tape ${formatGiB(b.tapeWeights)}`, `backward values ${formatGiB(b.backwardValues)}`, `head backward ${formatGiB(b.headGradient + b.logprobChunk)}`, `update ${formatGiB(b.update + b.gradientArrays)}`, `KV cache ${formatGiB(b.kvCache)}`, `runtime ${formatGiB(b.runtime)}`];
   const head = `estimated peak ${formatGiB(e.peakBytes)}${e.freeBytes === undefined ? '' : ` of ${formatGiB(e.freeBytes)} free`}`;
   return `${head} (${parts.join(', ')}); ${e.trainableParameters.toLocaleString('en-US')} of ${e.totalParameters.toLocaleString('en-US')} parameters trained`;
 }

@@ -57,6 +57,11 @@ export class Decoder implements CausalLM {
   private readonly finalNorm: Tensor;
   private readonly head: Tensor2D;
   private readonly invFreq: Float64Array;
+  /**
+   * Gradient checkpointing of the training forward (see checkpointedBlock). Off only to compare against
+   * the plain tape (tests): the gradients are the same, the memory is not.
+   */
+  recomputeLayers = true;
 
   /**
    * `params` in decoderParams(config) order (tf.Variables or frozen plain tensors, owned by the
@@ -104,51 +109,84 @@ export class Decoder implements CausalLM {
     const t = tf();
     const [B, T] = ids.shape;
     const c = this.config;
-    const H = c.heads;
-    const KV = c.kvHeads;
-    const G = H / KV;
     const hd = c.headDim;
     const d = c.hiddenSize;
     const cache: LayerCache[] = [];
     const hidden = t.tidy(() => {
       const first = this.lookup(ids.reshape([B * T]) as TF.Tensor1D);
       let x = first;
-      const { cos, sin } = ropeTables(this.invFreq, 0, T);
-      const cosT = t.tensor2d(cos, [T, hd]);
-      const sinT = t.tensor2d(sin, [T, hd]);
-      const causal = t.tensor2d(causalMask(T), [T, T]);
-      const scale = 1 / Math.sqrt(hd);
+      const tables = sequenceTables(this.invFreq, B, T, hd);
+      // Under a gradient tape each layer is checkpointed (its backward recomputes it), so the tape keeps
+      // one input per layer instead of every intermediate of every layer.
+      const recompute = this.recomputeLayers && !opts.keepCache && t.engine().isTapeOn();
       for (const L of this.layers) {
         // One tidy per layer: its intermediates (and XNNPACK's packed copies of them) are freed before
         // the next layer instead of piling up until the end of the pass (the wasm heap never shrinks).
         const previous = x;
-        x = t.tidy(() => {
-          const h = rmsNorm(previous, L.inputNorm, c.rmsNormEps);
-          const heads = (lin: Linear, n: number, norm: Tensor | undefined) => {
-            let y = linearOf(h, lin) as Tensor;
-            y = y.reshape([B, T, n, hd]);
-            if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
-            return y.transpose([0, 2, 1, 3]) as Tensor4D; // [B, n, T, hd]
-          };
-          const q = rotate(heads(L.q, H, L.qNorm), cosT, sinT);
-          const k = rotate(heads(L.k, KV, L.kNorm), cosT, sinT);
-          const v = heads(L.v, KV, undefined);
-          if (opts.keepCache) cache.push({ k: t.keep(k), v: t.keep(v) });
-          // Query heads of one KV group are consecutive: rows (g, t) of [B·KV, G·T, hd] share that group's keys.
-          const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G * T, hd]) as Tensor3D, k.reshape([B * KV, T, hd]) as Tensor3D)
-            .mul(scale).reshape([B * KV, G, T, T]).add(causal);
-          const att = t.softmax(scores).reshape([B * KV, G * T, T]) as Tensor3D;
-          const y = this.ops.batchMatMul(att, v.reshape([B * KV, T, hd]) as Tensor3D)
-            .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, H * hd]) as Tensor2D;
-          const mid = previous.add(linearOf(y, L.o)) as Tensor2D;
-          return mid.add(this.mlp(rmsNorm(mid, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
-        });
+        x = recompute
+          ? this.checkpointedBlock(L, previous, tables)
+          : t.tidy(() => this.block(L, previous, tables, opts.keepCache ? (k, v) => cache.push({ k: t.keep(k), v: t.keep(v) }) : undefined));
         if (previous !== first) previous.dispose();
       }
       if (opts.lastOnly) x = x.reshape([B, T, d]).slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]) as Tensor2D;
       return rmsNorm(x, this.finalNorm, c.rmsNormEps);
     });
     return opts.keepCache ? { hidden, cache } : { hidden };
+  }
+
+  /** One layer over x [B·T, d]; `onKv` receives its rotated keys and values [B, kvHeads, T, headDim]. */
+  private block(L: Layer, x: Tensor2D, s: SequenceTables, onKv?: (k: Tensor4D, v: Tensor4D) => void): Tensor2D {
+    const t = tf();
+    const { B, T } = s;
+    const c = this.config;
+    const H = c.heads;
+    const KV = c.kvHeads;
+    const G = H / KV;
+    const hd = c.headDim;
+    const h = rmsNorm(x, L.inputNorm, c.rmsNormEps);
+    const heads = (lin: Linear, n: number, norm: Tensor | undefined) => {
+      let y = linearOf(h, lin) as Tensor;
+      y = y.reshape([B, T, n, hd]);
+      if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
+      return y.transpose([0, 2, 1, 3]) as Tensor4D; // [B, n, T, hd]
+    };
+    const q = rotate(heads(L.q, H, L.qNorm), s.cos, s.sin);
+    const k = rotate(heads(L.k, KV, L.kNorm), s.cos, s.sin);
+    const v = heads(L.v, KV, undefined);
+    onKv?.(k, v);
+    // Query heads of one KV group are consecutive: rows (g, t) of [B·KV, G·T, hd] share that group's keys.
+    const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G * T, hd]) as Tensor3D, k.reshape([B * KV, T, hd]) as Tensor3D)
+      .mul(1 / Math.sqrt(hd)).reshape([B * KV, G, T, T]).add(s.causal);
+    const att = t.softmax(scores).reshape([B * KV, G * T, T]) as Tensor3D;
+    const y = this.ops.batchMatMul(att, v.reshape([B * KV, T, hd]) as Tensor3D)
+      .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, H * hd]) as Tensor2D;
+    const mid = x.add(linearOf(y, L.o)) as Tensor2D;
+    return mid.add(this.mlp(rmsNorm(mid, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
+  }
+
+  /**
+   * A layer whose backward recomputes its forward from its saved input (gradient checkpointing): the
+   * forward runs off the tape, and the backward runs the layer again under its own tape and
+   * differentiates it, so one layer's intermediates and their gradients exist at a time instead of
+   * every layer's until the whole backward ends (tfjs frees neither earlier). Costs one more forward
+   * of each layer. Inputs are x and the layer's trainable tensors; a frozen one is captured.
+   */
+  private checkpointedBlock(L: Layer, x: Tensor2D, s: SequenceTables): Tensor2D {
+    const t = tf();
+    const trained = layerTensors(L).filter(isTrainable);
+    const f = t.customGrad(((...args: unknown[]) => {
+      const save = args[args.length - 1] as TF.GradSaveFunc;
+      const input = args[0] as Tensor2D;
+      save([input]);
+      return {
+        value: this.block(L, input, s),
+        gradFunc: (dy: Tensor2D, saved: Tensor[]) => recomputedGradients(() => {
+          const tables = sequenceTables(this.invFreq, s.B, s.T, this.config.headDim);
+          return this.block(L, saved[0] as Tensor2D, tables);
+        }, [saved[0], ...trained], dy),
+      };
+    }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (...xs: Tensor[]) => Tensor2D;
+    return f(x, ...trained);
   }
 
   logits(hidden: Tensor2D): Tensor2D {
@@ -160,6 +198,12 @@ export class Decoder implements CausalLM {
     return true;
   }
 
+  /**
+   * One decoding step for every row of the batch. Off the wasm-fast flavour the products use the
+   * transpose flag (x·Wᵀ straight from W's [out, in] storage: BLAS and tfjs' cpu kernels read it in
+   * place), so no per-call transpose of the activations or the [rows, out] result; wasm-fast keeps the
+   * W-first form (XNNPACK would cache a packed copy of a second-operand W, see the top of this file).
+   */
   decode(ids: TF.Tensor1D, pos: number, cache: LayerCache[]): { logits: Tensor2D; cache: LayerCache[] } {
     const t = tf();
     const B = ids.shape[0];
@@ -168,34 +212,40 @@ export class Decoder implements CausalLM {
     const KV = c.kvHeads;
     const G = H / KV;
     const hd = c.headDim;
+    const direct = this.ops.flavour !== 'wasm-fast';
+    const lin = (x: Tensor2D, l: Linear) => (direct ? directLinear(x, l) : linearOf(x, l));
     const grown: LayerCache[] = [];
     const logits = t.tidy(() => {
       let x = this.lookup(ids);
+      // RoPE at this one position as one product per projection (x·R), the attention scale folded
+      // into the queries' rotation: two kernels instead of twelve small ones a layer.
       const { cos, sin } = ropeTables(this.invFreq, pos, 1);
-      const cosT = t.tensor2d(cos, [1, hd]);
-      const sinT = t.tensor2d(sin, [1, hd]);
-      const scale = 1 / Math.sqrt(hd);
+      const rotateKeys = t.tensor2d(ropeMatrix(cos, sin, 1), [hd, hd]);
+      const rotateQueries = t.tensor2d(ropeMatrix(cos, sin, 1 / Math.sqrt(hd)), [hd, hd]);
       this.layers.forEach((L, l) => {
         const h = rmsNorm(x, L.inputNorm, c.rmsNormEps);
-        const heads = (lin: Linear, n: number, norm: Tensor | undefined) => {
-          let y = linearOf(h, lin) as Tensor;
-          y = y.reshape([B, n, 1, hd]);
-          if (norm) y = rmsNorm(y, norm, c.rmsNormEps);
-          return y as Tensor4D;
+        const heads = (proj: Linear, n: number, norm: Tensor | undefined, rotation?: Tensor2D) => {
+          let y = lin(h, proj) as Tensor;
+          if (norm) y = rmsNorm(y.reshape([B, n, 1, hd]), norm, c.rmsNormEps);
+          if (rotation) y = this.ops.linear(y.reshape([B * n, hd]) as Tensor2D, rotation);
+          return y.reshape([B, n, 1, hd]) as Tensor4D;
         };
-        const q = rotate(heads(L.q, H, L.qNorm), cosT, sinT);
-        const k = rotate(heads(L.k, KV, L.kNorm), cosT, sinT);
+        const q = heads(L.q, H, L.qNorm, rotateQueries);
+        const k = heads(L.k, KV, L.kNorm, rotateKeys);
         const v = heads(L.v, KV, undefined);
         const K = t.keep(t.concat([cache[l].k, k], 2));
         const V = t.keep(t.concat([cache[l].v, v], 2));
         grown.push({ k: K, v: V });
         const len = K.shape[2];
-        const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G, hd]) as Tensor3D, K.reshape([B * KV, len, hd]) as Tensor3D).mul(scale);
+        const scores = this.ops.batchMatMulTransposeB(q.reshape([B * KV, G, hd]) as Tensor3D, K.reshape([B * KV, len, hd]) as Tensor3D);
         const y = this.ops.batchMatMul(t.softmax(scores) as Tensor3D, V.reshape([B * KV, len, hd]) as Tensor3D).reshape([B, H * hd]) as Tensor2D;
-        x = x.add(linearOf(y, L.o)) as Tensor2D;
-        x = x.add(this.mlp(rmsNorm(x, L.postNorm, c.rmsNormEps), L)) as Tensor2D;
+        x = x.add(lin(y, L.o)) as Tensor2D;
+        const m = rmsNorm(x, L.postNorm, c.rmsNormEps);
+        const gate = lin(m, L.gate);
+        x = x.add(lin(gate.mul(t.sigmoid(gate)).mul(lin(m, L.up)) as Tensor2D, L.down)) as Tensor2D;
       });
-      return this.logits(rmsNorm(x, this.finalNorm, c.rmsNormEps));
+      const last = rmsNorm(x, this.finalNorm, c.rmsNormEps);
+      return direct ? (t.matMul(last, this.head, false, true) as Tensor2D) : this.logits(last);
     });
     return { logits, cache: grown };
   }
@@ -220,6 +270,30 @@ function linearOf(x: Tensor2D, lin: Linear): Tensor2D {
   if (lin.bias) out = out.add(lin.bias) as Tensor2D;
   if (lin.lora) out = out.add(projection(projection(x, lin.lora.A), lin.lora.B).mul(lin.lora.scale)) as Tensor2D;
   return out;
+}
+
+/**
+ * rotate() at one position as a [hd, hd] matrix R (times `scale`): x·R = (x·cos + rotate_half(x)·sin)·scale,
+ * where rotate_half(x)_j = −x_{j+hd/2} for j < hd/2 and x_{j−hd/2} above.
+ */
+function ropeMatrix(cos: Float32Array, sin: Float32Array, scale: number): Float32Array {
+  const hd = cos.length;
+  const half = hd / 2;
+  const m = new Float32Array(hd * hd);
+  for (let j = 0; j < hd; j++) {
+    m[j * hd + j] = cos[j] * scale;
+    if (j < half) m[(j + half) * hd + j] = -sin[j] * scale;
+    else m[(j - half) * hd + j] = sin[j] * scale;
+  }
+  return m;
+}
+
+/** linearOf without a gradient, by the transpose flag: x·Wᵀ + bias in one fused product (decoding). */
+function directLinear(x: Tensor2D, lin: Linear): Tensor2D {
+  const t = tf();
+  const out = t.fused.matMul({ a: x, b: lin.w, transposeB: true, bias: lin.bias }) as Tensor2D;
+  if (!lin.lora) return out;
+  return out.add(t.matMul(t.matMul(x, lin.lora.A, false, true), lin.lora.B, false, true).mul(lin.lora.scale)) as Tensor2D;
 }
 
 /** A trainable parameter is a tf.Variable with trainable set; frozen ones are plain tensors. */
@@ -300,6 +374,51 @@ function rotate(x: Tensor4D, cos: Tensor2D, sin: Tensor2D): Tensor4D {
     const rotated = t.concat([x2.neg(), x1], 3);
     return x.mul(cos).add(rotated.mul(sin)) as Tensor4D;
   });
+}
+
+/** Per-sequence constants of a forward over [B, T]: RoPE tables [T, headDim] and the causal mask [T, T]. */
+interface SequenceTables {
+  B: number;
+  T: number;
+  cos: Tensor2D;
+  sin: Tensor2D;
+  causal: Tensor2D;
+}
+
+function sequenceTables(invFreq: Float64Array, B: number, T: number, hd: number): SequenceTables {
+  const t = tf();
+  const { cos, sin } = ropeTables(invFreq, 0, T);
+  return { B, T, cos: t.tensor2d(cos, [T, hd]), sin: t.tensor2d(sin, [T, hd]), causal: t.tensor2d(causalMask(T), [T, T]) };
+}
+
+/** Every tensor of a layer (weights, biases, norms, LoRA adapters). */
+function layerTensors(L: Layer): Tensor[] {
+  const out: Tensor[] = [L.inputNorm, L.postNorm];
+  if (L.qNorm) out.push(L.qNorm);
+  if (L.kNorm) out.push(L.kNorm);
+  for (const lin of [L.q, L.k, L.v, L.o, L.gate, L.up, L.down]) {
+    out.push(lin.w);
+    if (lin.bias) out.push(lin.bias);
+    if (lin.lora) out.push(lin.lora.A, lin.lora.B);
+  }
+  return out;
+}
+
+/**
+ * d forward / d xs · dy, computed inside a backward pass (a customGrad's gradFunc) under a tape of its
+ * own. tfjs has one active tape; its gradients() replaces it with a fresh one and clears it at the end,
+ * so the outer backward's tape is put back, or the outer pass could not free its saved tensors. A value
+ * the forward does not depend on gets zeros.
+ */
+function recomputedGradients(forward: () => Tensor, xs: Tensor[], dy: Tensor): Tensor[] {
+  const t = tf();
+  const engine = t.engine();
+  const outer = engine.state.activeTape;
+  try {
+    return t.tidy(() => engine.gradients(forward, xs, dy, true).grads.map((g, i) => g ?? t.zerosLike(xs[i])));
+  } finally {
+    engine.state.activeTape = outer;
+  }
 }
 
 /** 0 on and below the diagonal, -1e9 above. */

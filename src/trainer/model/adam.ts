@@ -4,6 +4,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend';
 import { nativeAdamStep } from '../native/fusedAdam';
+import { storageOf, type TensorInfo } from '../native/tensorStorage';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
@@ -33,21 +34,25 @@ export class Adam {
   }
 
   /**
-   * One update with already scaled and clipped gradients: `gradAt(i)` makes param i's gradient (same
-   * shape), disposed after use. One tidy per parameter, so an update's temporaries (about ten
-   * tensors of a parameter's size) exist for one parameter at a time, not for the whole model.
+   * One update with already clipped gradients: `gradAt(i)` gives param i's gradient values (its shape)
+   * and the factor they are scaled by. One parameter at a time, so an update's temporaries (about ten
+   * tensors of a parameter's size with tfjs ops) exist for one parameter at a time, not for the whole
+   * model; with the native path (cpu backend) there are none: the step runs in place.
    */
-  apply(gradAt: (i: number) => TF.Tensor, learningRate: number): void {
+  apply(gradAt: (i: number) => { values: Float32Array; scale: number }, learningRate: number): void {
     const t = tf();
     this.stepCount++;
     const c1 = 1 - Math.pow(ADAM_BETA1, this.stepCount);
     const c2 = 1 - Math.pow(ADAM_BETA2, this.stepCount);
     this.params.forEach((p, i) => {
+      const { values, scale } = gradAt(i);
+      // Off wasm (big models on the cpu backend), the addon's fused step. On wasm, the tfjs ops'
+      // arithmetic written in place into the heap (same float32 results, no temporaries), else the ops.
+      if (t.getBackend() === 'cpu' && nativeAdamStep(t, p, this.m[i], this.v[i], values, scale, { learningRate, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, step: this.stepCount })) return;
+      const heap = t.getBackend() === 'wasm' ? heapViews(t, [p, this.m[i], this.v[i]]) : undefined;
+      if (heap) return adamInFloat32(heap[0], heap[1], heap[2], values, scale, learningRate, c1, c2);
       t.tidy(() => {
-        const g = gradAt(i);
-        // Off wasm (big models on the cpu backend), the addon's fused step makes no parameter-sized
-        // temporaries; on wasm the tfjs update below stays, so small runs keep their exact numerics.
-        if (t.getBackend() === 'cpu' && nativeAdamStep(t, p, this.m[i], this.v[i], g.dataSync() as Float32Array, 1, { learningRate, beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, step: this.stepCount })) return;
+        const g = t.tensor(values, p.shape).mul(scale);
         const m = this.m[i].mul(ADAM_BETA1).add(g.mul(1 - ADAM_BETA1));
         const v = this.v[i].mul(ADAM_BETA2).add(g.mul(g).mul(1 - ADAM_BETA2));
         this.m[i].assign(m);
@@ -85,5 +90,35 @@ export class Adam {
 
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
+  }
+}
+
+/**
+ * The wasm heap's float32 values of each tensor when none shares its storage with another tensor (so
+ * writing them changes that tensor only; wasm reads copy out of the heap, so no caller holds them).
+ */
+function heapViews(t: typeof TF, xs: TF.Tensor[]): Float32Array[] | undefined {
+  const backend = t.backend() as unknown as { dataIdMap?: { get(id: object): { refCount: number } | undefined } };
+  if (!xs.every((x) => x.dtype === 'float32' && backend.dataIdMap?.get(x.dataId)?.refCount === 1)) return undefined;
+  return xs.map((x) => storageOf('wasm').view(backend, x as unknown as TensorInfo)!);
+}
+
+/**
+ * One Adam step in place with the tfjs update's operations in its order, each rounded to float32
+ * (Math.fround; the exact double result of one +, −, ×, ÷ or √ of float32 values rounds to the same
+ * float32 as the float32 operation): scalars are float32 as tfjs makes them. A 0.5B-parameter model's
+ * tfjs update allocated ~13 temporaries of the largest tensor; this allocates none.
+ */
+function adamInFloat32(p: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, scale: number, learningRate: number, c1: number, c2: number): void {
+  const f = Math.fround;
+  const s = f(scale), b1 = f(ADAM_BETA1), nb1 = f(1 - ADAM_BETA1), b2 = f(ADAM_BETA2), nb2 = f(1 - ADAM_BETA2);
+  const k1 = f(c1), k2 = f(c2), eps = f(ADAM_EPSILON), lr = f(learningRate);
+  for (let i = 0; i < p.length; i++) {
+    const g = f(grad[i] * s);
+    const mi = f(f(m[i] * b1) + f(g * nb1));
+    const vi = f(f(v[i] * b2) + f(f(g * g) * nb2));
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = f(p[i] - f(f(f(mi / k1) / f(f(Math.sqrt(f(vi / k2))) + eps)) * lr));
   }
 }

@@ -38,8 +38,12 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
     const picked = t.gather(logits.reshape([-1]), t.tensor1d(flat, 'int32'));
     return { logits, lse, picked: picked.sub(lse) as TF.Tensor1D };
   });
-  const f = t.customGrad(((h: TF.Tensor2D, w: TF.Tensor2D, save: TF.GradSaveFunc) => {
-    save([h, w]);
+  // A frozen head (LoRA) is captured instead of being an input, so its gradient — as costly as the
+  // head's forward, and head-sized — is never computed.
+  const headTrained = (head as Partial<TF.Variable>).trainable === true;
+  const f = t.customGrad(((h: TF.Tensor2D, ...rest: unknown[]) => {
+    const w = headTrained ? (rest[0] as TF.Tensor2D) : head;
+    (rest[rest.length - 1] as TF.GradSaveFunc)(headTrained ? [h, w] : [h]);
     const parts: TF.Tensor1D[] = [];
     for (let s = 0; s < N; s += rows) {
       const c = forwardChunk(h, w, s, Math.min(N, s + rows));
@@ -52,12 +56,13 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
     return {
       value,
       gradFunc: (dy: TF.Tensor1D, saved: TF.Tensor[]) => {
-        const [hs, ws] = saved as TF.Tensor2D[];
+        const hs = saved[0] as TF.Tensor2D;
+        const ws = headTrained ? (saved[1] as TF.Tensor2D) : head;
         // On wasm: explicit transposes / copies, because transpose flags take wasm's slow matmul path
         // and a weight as second operand would be packed and cached by XNNPACK for its lifetime.
         const wB = onWasm ? (vocabMajor ? (ws.mul(1) as TF.Tensor2D) : t.transpose(ws)) : ws;
         // The head's gradient is summed over chunks in one buffer by BLAS when the native path is on.
-        const native = canAccumulateProducts(t) ? new Float32Array(ws.size) : undefined;
+        const native = headTrained && canAccumulateProducts(t) ? new Float32Array(ws.size) : undefined;
         let dW: TF.Tensor2D | undefined;
         const dhParts: TF.Tensor2D[] = [];
         for (let s = 0; s < N; s += rows) {
@@ -74,6 +79,7 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
               if (!done) throw new Error('tokenLogProbs: the native BLAS accumulation stopped being available mid-pass');
               return { dh };
             }
+            if (!headTrained) return { dh };
             return { dh, dw: vocabMajor ? t.matMul(t.transpose(dLogits), hc) : t.matMul(t.transpose(hc), dLogits) };
           });
           dhParts.push(dh as TF.Tensor2D);
@@ -90,9 +96,9 @@ export function tokenLogProbs(hidden: TF.Tensor2D, head: TF.Tensor2D, targets: I
         const dh = dhParts.length === 1 ? dhParts[0] : t.concat(dhParts);
         if (dhParts.length > 1) dhParts.forEach((p) => p.dispose());
         if (native) dW = t.tensor2d(native, ws.shape as [number, number]);
-        return [dh, dW!];
+        return headTrained ? [dh, dW!] : [dh];
       },
     };
-  }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (h: TF.Tensor2D, w: TF.Tensor2D) => TF.Tensor1D;
-  return f(hidden, head);
+  }) as unknown as Parameters<typeof TF.customGrad>[0]) as unknown as (...inputs: TF.Tensor2D[]) => TF.Tensor1D;
+  return headTrained ? f(hidden, head) : f(hidden);
 }

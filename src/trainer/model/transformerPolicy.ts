@@ -9,7 +9,7 @@ import { Adam, type AdamState } from './adam';
 import { saveCheckpoint } from './checkpoint';
 import type { GradientResult, Policy, PolicyConfig, SampleOptions, SampleResult, TrainSequence } from './policy';
 import { SeededRng } from './rng';
-import { argmaxOf, entropyOf, sampleTopP } from './sampler';
+import { argmaxOf, sampleTopP, softmaxRow } from './sampler';
 import { disposeCache, type CausalLM, type LayerCache } from './causalLm';
 import { networkOf, type Network, type NetworkParam, type NetworkSpec } from './network';
 import { tokenLogProbs } from './tokenLogprobs';
@@ -173,6 +173,7 @@ export class TransformerPolicy implements Policy {
     const useCache = opts.kvCache !== false;
     const greedy = opts.temperature <= 0;
     const sequences = prompts.map((p) => [...p]);
+    const probs = new Float32Array(V);
     if (opts.maxNewTokens <= 0) return { responses, truncated: truncated.fill(true), entropy: entropySums };
 
     let active = prompts.map((_, i) => i); // original indices of rows still generating
@@ -190,15 +191,9 @@ export class TransformerPolicy implements Policy {
       for (;;) {
         // Choose the token at `pos` for every active row.
         const sampling = active.some((r) => pos >= prompts[r].length);
-        let probs: Float32Array | undefined;
-        let raw: Float32Array | undefined;
-        if (sampling) {
-          if (greedy) raw = logits.dataSync() as Float32Array;
-          // Read outside tidy: tidy walks its return value, and a typed array would be walked element by element.
-          const soft = t.tidy(() => t.softmax(greedy ? logits : logits.div(opts.temperature)));
-          probs = soft.dataSync() as Float32Array;
-          soft.dispose();
-        }
+        // One read of the logits; each sampling row's distribution is computed in JS into one
+        // vocabulary-sized row (sampler.ts), never as a [rows, vocab] probability tensor.
+        const raw = sampling ? (logits.dataSync() as Float32Array) : undefined;
         const stillActive: number[] = [];
         const keepRows: number[] = [];
         const fed: number[] = [];
@@ -208,8 +203,8 @@ export class TransformerPolicy implements Policy {
             token = prompts[r][pos];
           } else {
             const off = row * V;
-            token = greedy ? argmaxOf(raw!, off, V) : sampleTopP(probs!, off, V, opts.topP, rngs[r]);
-            entropySums[r] += entropyOf(probs!, off, V);
+            entropySums[r] += softmaxRow(raw!, off, V, opts.temperature, probs);
+            token = greedy ? argmaxOf(raw!, off, V) : sampleTopP(probs, 0, V, opts.topP, rngs[r]);
             responses[r].push(token);
             sequences[r].push(token);
             opts.onToken?.(streams[r] - (opts.firstStream ?? 0), token);
@@ -286,24 +281,19 @@ export class TransformerPolicy implements Policy {
     const counted = sortedByLength(batch.filter((s) => s.tokens.length > s.promptLength));
     let lossSum = 0;
     let tokenCount = 0;
-    let accum: TF.Tensor[] | undefined;
+    let sums: Float32Array[] | undefined;
     for (const micro of microBatches(counted, this.gradientTokenBudget)) {
       const part = this.microBatchGradients(micro);
       lossSum += part.lossSum;
       tokenCount += part.tokenCount;
-      if (!accum) accum = part.grads;
-      else {
-        const summed = accum.map((a, i) => t.add(a, part.grads[i]));
-        accum.forEach((a) => a.dispose());
-        part.grads.forEach((g) => g.dispose());
-        accum = summed;
-      }
+      // Each gradient leaves the backend as soon as it is read and is summed in place into the step's
+      // arrays (a float32 add, as tfjs's): no second set of model-sized tensors ever exists.
+      const values = part.grads.map((g) => takeValues(t, g));
+      if (!sums) sums = values;
+      else values.forEach((v, i) => addInto(sums![i], v));
       await new Promise((r) => setImmediate(r));
     }
-    const grads = accum
-      ? accum.map((g) => Float32Array.from(g.dataSync() as Float32Array))
-      : this.specs.map((s) => new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
-    accum?.forEach((g) => g.dispose());
+    const grads = sums ?? this.specs.map((s) => new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
     return { grads, lossSum, tokenCount };
   }
 
@@ -360,9 +350,8 @@ export class TransformerPolicy implements Policy {
     const gradNorm = Math.sqrt(sumSquares) * scale;
     if (!Number.isFinite(gradNorm)) throw new Error(`applyGradients: gradient norm is ${gradNorm}; refusing to update the weights`);
     const factor = opts.clipNorm > 0 && gradNorm > opts.clipNorm ? (scale * opts.clipNorm) / gradNorm : scale;
-    const t = tf();
-    // One gradient tensor at a time (Adam disposes it): never a second model-sized set of tensors.
-    this.adam.apply((i) => t.tensor(grads[i], this.specs[i].shape).mul(factor), opts.learningRate);
+    // One parameter at a time: never a second model-sized set of tensors.
+    this.adam.apply((i) => ({ values: grads[i], scale: factor }), opts.learningRate);
     return { gradNorm };
   }
 
@@ -466,6 +455,27 @@ export class TransformerPolicy implements Policy {
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`${where}: token ${j} is ${id}, outside the vocabulary 0..${V - 1}`);
     }
   }
+}
+
+/**
+ * g's values in an array no tensor holds, g disposed. wasm's dataSync copies out of its heap; the cpu
+ * backend returns its own storage, taken as it is when no other tensor shares it (a 0.5B model's
+ * gradients are 2 GB: a copy would leave that much to the garbage collector at every step); other
+ * backends may return stored values, so those are copied.
+ */
+function takeValues(t: typeof TF, g: TF.Tensor): Float32Array {
+  const values = g.dataSync() as Float32Array;
+  const backend = t.getBackend();
+  const record = backend === 'cpu' ? (t.backend() as unknown as { data: { get(id: object): { values: unknown; refCount: number } | undefined } }).data.get(g.dataId) : undefined;
+  const exclusive = backend === 'wasm' || (record?.values === values && record.refCount === 1);
+  const out = exclusive ? values : Float32Array.from(values);
+  g.dispose();
+  return out;
+}
+
+/** acc += x, element-wise in float32 (each sum of two float32 values computed exactly, then rounded once). */
+function addInto(acc: Float32Array, x: Float32Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += x[i];
 }
 
 function sortedByLength(seqs: TrainSequence[]): TrainSequence[] {

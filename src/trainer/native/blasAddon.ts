@@ -17,6 +17,10 @@ export interface BlasAddon {
    * dLogits also dLogits = grad · (onehot(target) − softmax).
    */
   logSoftmaxRows(logits: Float32Array, vocab: number, targets: Int32Array, picked: Float32Array, lse: Float32Array, grad?: Float32Array, dLogits?: Float32Array): void;
+  /** out = 1 / (1 + e^−x) element-wise (AVX2 where the CPU has it). Absent from addons built before it. */
+  sigmoid?(x: Float32Array, out: Float32Array): void;
+  /** Each of `batch` row-major [rows, cols] matrices of x into [cols, rows] in out. Absent from addons built before it. */
+  transpose?(x: Float32Array, batch: number, rows: number, cols: number, out: Float32Array): void;
   /** Sets the BLAS library's thread count; false when the library has no such call. */
   setThreads(n: number): boolean;
   describe(): { library: string; loadErrors: string; threads: number };

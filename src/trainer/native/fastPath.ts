@@ -4,7 +4,7 @@
 // holds the core made steps slower and erratic on a busy machine. ACEREASON_BLAS_THREADS overrides.
 import type * as TF from '@tensorflow/tfjs';
 import { loadBlasAddon, type BlasAddon } from './blasAddon';
-import { installFastCpuKernels } from './cpuKernels';
+import { installFastCpuKernels, installNativeCpuKernels } from './cpuKernels';
 import { installBlasMatMul } from './matMulKernels';
 import type { BlasBackendName } from './tensorStorage';
 
@@ -50,6 +50,7 @@ export function enableNativeFastPath(tf: typeof TF, backend: BlasBackendName = '
   const threads = Math.max(1, Number.parseInt(process.env.ACEREASON_BLAS_THREADS ?? '1', 10) || 1);
   blas.setThreads(threads);
   installBlasMatMul(tf, blas, backend);
+  if (backend === 'cpu') installNativeCpuKernels(tf, blas);
   const name = `native BLAS ${blas.describe().library}, ${threads} thread${threads > 1 ? 's' : ''}`;
   const path: FastPath = { name, note: `matrix products in ${name}` };
   active.set(backend, path);
