@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch baseline for bench/pretrained.bench.ts: the same checkpoint folder, fp32, one thread.
+"""PyTorch baseline for bench/pretrained.bench.ts: the same checkpoint folder, fp32, one thread
+(BENCH_TORCH_THREADS=N for N).
 Prints JSON {"load_s", "peak_rss_mb", "sample_tokens_per_s", "score_tokens_per_s"}.
 Usage: bench_torch.py DIR BATCH PROMPT_LEN NEW_TOKENS SCORE_ROWS SCORE_LEN [TEMPERATURE TOP_P]
        bench_torch.py train DIR ROWS LENGTH STEPS
@@ -16,7 +17,7 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 from hf_reference import dims, inv_freq, load_folder, rms_norm, rotate_half  # noqa: E402
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", "1")))
 
 
 class Model:
