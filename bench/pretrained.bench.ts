@@ -4,7 +4,7 @@
 //     selection picks for that work's memory estimate (cpu + native BLAS here: wasm's heap is 4 GB);
 //   - sampling: batch 8, 64-token prompts, 32 new tokens, temperature 0.7, top-p 0.95, KV cache;
 //   - peak RSS of each (fresh processes);
-// next to PyTorch (fp32, one thread, AdamW, test/reference/bench_torch.py) on the same folders in the
+// next to PyTorch (fp32, the better of 1 and 2 threads, AdamW, test/reference/bench_torch.py) on the same folders in the
 // same run when a python3 with torch is present (LoRA rank 16 on all seven projections: ours only), with ratios and each figure as a fraction of the
 // machine's bound from issue #13 (sampling ~80 tokens/s: 2 GB of weights read per step at ~20 GB/s,
 // batch 8; training ~125 tokens/s: ~3 GFLOP a token on two cores at ~200 GFLOP/s).
