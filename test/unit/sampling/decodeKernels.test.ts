@@ -113,3 +113,18 @@ test('the cpu backend\'s unary, reduction, gather, concat and transpose kernels 
     assert.ok(worst < 1e-5, `output ${i}: ${worst} from the stock kernel`);
   });
 });
+
+// Machines without AVX2/FMA take the other branches (BLAS for few-row products, scalar expf for
+// sigmoid): the same two checks, in a process where the addon is told the CPU has no AVX2.
+if (!process.env.ACEREASON_NO_AVX2) {
+  test('without AVX2 (ACEREASON_NO_AVX2=1) the few-row product and sigmoid still match float64', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-name-pattern=few-row product|native sigmoid', __filename], {
+      // Without the parent runner's NODE_TEST_CONTEXT, so the child prints its own summary.
+      encoding: 'utf8', env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), ACEREASON_NO_AVX2: '1' },
+    });
+    assert.equal(child.status, 0, child.stdout + child.stderr);
+    assert.match(child.stdout, /# pass 2\b/, child.stdout);
+    assert.match(child.stdout, /# fail 0\b/, child.stdout);
+  });
+}
