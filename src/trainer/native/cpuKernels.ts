@@ -162,6 +162,35 @@ function softmaxLastAxis(x: Float32Array, n: number, out: Float32Array): void {
 
 const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
 
+export interface InstalledCpuKernels {
+  uninstall(): void;
+}
+
+/**
+ * Replaces cpu kernels by faster ones that may decline (return null) and then call the kernel they
+ * replaced; `installed.uninstall()` puts every replaced kernel back.
+ */
+function kernelOverrides(tf: Tf): { replace(name: string, fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | null): void; installed: InstalledCpuKernels } {
+  const originals = new Map<string, { kernelFunc: KernelFunc }>();
+  return {
+    replace(name, fast) {
+      const original = tf.getKernel(name, 'cpu') as unknown as { kernelFunc: KernelFunc } | undefined;
+      if (!original) return;
+      originals.set(name, original);
+      tf.unregisterKernel(name, 'cpu');
+      tf.registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: ((args: KernelArgs) => fast(args) ?? original.kernelFunc(args)) as never });
+    },
+    installed: {
+      uninstall() {
+        for (const [name, original] of originals) {
+          tf.unregisterKernel(name, 'cpu');
+          tf.registerKernel(original as never);
+        }
+      },
+    },
+  };
+}
+
 /** The addon's element-wise kernels (blasAddon.ts); absent from addons built before them. */
 export interface NativeCpuOps {
   sigmoid?(x: Float32Array, out: Float32Array): void;
@@ -174,14 +203,7 @@ export interface NativeCpuOps {
  * installed over installFastCpuKernels' JS versions, which stay the fallback for everything else.
  */
 export function installNativeCpuKernels(tf: Tf, native: NativeCpuOps): InstalledCpuKernels {
-  const originals = new Map<string, { kernelFunc: KernelFunc }>();
-  const replace = (name: string, fast: (args: KernelArgs) => TensorInfo | null) => {
-    const original = tf.getKernel(name, 'cpu') as unknown as { kernelFunc: KernelFunc } | undefined;
-    if (!original) return;
-    originals.set(name, original);
-    tf.unregisterKernel(name, 'cpu');
-    tf.registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: ((args: KernelArgs) => fast(args) ?? original.kernelFunc(args)) as never });
-  };
+  const { replace, installed } = kernelOverrides(tf);
   const { sigmoid, transpose } = native;
   if (sigmoid) {
     replace('Sigmoid', ({ inputs, backend }) => {
@@ -206,30 +228,13 @@ export function installNativeCpuKernels(tf: Tf, native: NativeCpuOps): Installed
       return out;
     });
   }
-  return {
-    uninstall() {
-      for (const [name, original] of originals) {
-        tf.unregisterKernel(name, 'cpu');
-        tf.registerKernel(original as never);
-      }
-    },
-  };
+  return installed;
 }
 
-export interface InstalledCpuKernels {
-  uninstall(): void;
-}
 
 /** Registers the kernels above on the cpu backend (replacing the stock ones, which stay as fallback). */
 export function installFastCpuKernels(tf: Tf): InstalledCpuKernels {
-  const originals = new Map<string, { kernelFunc: KernelFunc }>();
-  const replace = (name: string, fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | null) => {
-    const original = tf.getKernel(name, 'cpu') as unknown as { kernelFunc: KernelFunc } | undefined;
-    if (!original) return;
-    originals.set(name, original);
-    tf.unregisterKernel(name, 'cpu');
-    tf.registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: ((args: KernelArgs) => fast(args) ?? original.kernelFunc(args)) as never });
-  };
+  const { replace, installed } = kernelOverrides(tf);
 
   for (const op of ['Add', 'Sub', 'Multiply', 'RealDiv'] as const) {
     replace(op, ({ inputs, backend }) => {
@@ -387,12 +392,5 @@ export function installFastCpuKernels(tf: Tf): InstalledCpuKernels {
     return out;
   });
 
-  return {
-    uninstall() {
-      for (const [name, original] of originals) {
-        tf.unregisterKernel(name, 'cpu');
-        tf.registerKernel(original as never);
-      }
-    },
-  };
+  return installed;
 }
