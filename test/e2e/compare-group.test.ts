@@ -3,7 +3,6 @@
 // runs on the open dashboard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame } from 'playwright-core';
 import { Studio } from './harness';
 
 const GROUP = '20261201-120000-ablate-demo';
@@ -20,16 +19,6 @@ function recordedRun(runId: string, recipe: string, steps: number): Record<strin
   };
 }
 
-async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of studio.page.frames()) {
-      if (await frame.locator('#charts section.chart[data-chart="reward"]').count().catch(() => 0)) return frame;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no dashboard webview within ${timeoutMs} ms`);
-}
 
 describe('Compare runs… opens an ablation\'s variants together', { timeout: 300_000 }, () => {
   let studio: Studio;
@@ -58,7 +47,7 @@ describe('Compare runs… opens an ablation\'s variants together', { timeout: 30
       // The group folder is not listed as a run in the Runs view.
       await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: OTHER }).first().click({ timeout: 60_000 });
       assert.ok(!(await studio.treeRows()).some((r) => r.includes(GROUP) && !r.includes('seed0')), (await studio.treeRows()).join(' | '));
-      const frame = await dashboardFrame(studio);
+      const frame = await studio.dashboardFrame();
       await frame.locator('section.chart[data-chart="reward"][data-rows="12"]').waitFor({ state: 'attached', timeout: 30_000 });
       await frame.locator('#compare').click();
       const labels = await studio.quickPickLabels();

@@ -5,7 +5,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { preset } from '../../src/core/rl/presets';
 import { RESULTS_DIR, Studio } from './harness';
 
@@ -21,16 +20,6 @@ function quickDemoRecipe(): string {
   return JSON.stringify({ ...demo, name: 'demo-quick', sft: { ...demo.sft, steps: 10 } }, null, 2);
 }
 
-async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of studio.page.frames()) {
-      if (await frame.locator('#charts section.chart[data-chart="reward"]').count().catch(() => 0)) return frame;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no dashboard webview within ${timeoutMs} ms`);
-}
 
 function runsDir(studio: Studio): string {
   return path.join(studio.workspaceDir, '.acereason', 'runs');
@@ -97,7 +86,7 @@ describe('dashboard in code-server: zoom per run, excluding a sample while the r
     await studio.capture('zoom-per-run', async () => {
       await studio.openActivityBarView('AceReason');
       await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: LIVE }).first().click({ timeout: 60_000 });
-      const frame = await dashboardFrame(studio);
+      const frame = await studio.dashboardFrame();
       await frame.locator('section.chart[data-chart="reward"][data-rows="18"]').waitFor({ state: 'attached', timeout: 30_000 });
       assert.match((await frame.locator('#run-detail').textContent()) ?? '', new RegExp(LIVE));
       assert.equal(await frame.locator('#run-title').textContent(), 'demo · math · 2L×96 · seed 0');
@@ -120,7 +109,7 @@ describe('dashboard in code-server: zoom per run, excluding a sample while the r
   test('Exclude on a card while steps keep arriving excludes that card\'s prompt, after naming it', async () => {
     await studio.capture('exclude-while-live', async () => {
       await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: LIVE }).first().click();
-      const frame = await dashboardFrame(studio);
+      const frame = await studio.dashboardFrame();
       await frame.locator('article.sample', { hasText: 'bbbb-p1' }).waitFor({ state: 'visible', timeout: 30_000 });
       const root = path.join(runsDir(studio), LIVE);
       let step = 18;
@@ -160,7 +149,7 @@ describe('dashboard in code-server: zoom per run, excluding a sample while the r
   test('a crashed run opens with a banner: the error and the end of its log, not "running / No data yet"', async () => {
     await studio.capture('crashed-run', async () => {
       await studio.page.locator('.part.sidebar .monaco-list-row', { hasText: CRASHED }).first().click();
-      const frame = await dashboardFrame(studio);
+      const frame = await studio.dashboardFrame();
       await frame.locator('#crash-banner:not([hidden])').waitFor({ state: 'visible', timeout: 15_000 });
       assert.equal(await frame.locator('#crash-detail').textContent(), 'prompt 0 has 380 tokens; the context is 128');
       assert.match((await frame.locator('#crash-log').textContent()) ?? '', /ERROR run crashed: prompt 0 has 380 tokens/);
@@ -193,7 +182,7 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
       await studio.waitForOutput('AceReason', /AceReason Studio activated/, 60_000);
       await studio.runCommand('AceReason: Start Math RL');
       runId = (await studio.waitForOutput('AceReason', /\[host\] started math run (\S+)/, 90_000))[1];
-      const frame = await dashboardFrame(studio);
+      const frame = await studio.dashboardFrame();
       await frame.locator('section.chart[data-chart="reward"]:not([data-points="0"])').waitFor({ state: 'attached', timeout: TRAINING_TIMEOUT_MS });
       const first = Number(await frame.locator('section.chart[data-chart="reward"]').getAttribute('data-rows'));
       await until('a second reward point', TRAINING_TIMEOUT_MS, async () =>
@@ -237,7 +226,7 @@ describe('dashboard and Runs view in code-server', { timeout: 600_000 }, () => {
     await studio.capture('reload', async () => {
       const metricsLines = fs.readFileSync(path.join(runsDir(studio), runId, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
       await studio.page.reload();
-      const frame = await dashboardFrame(studio, 90_000);
+      const frame = await studio.dashboardFrame(90_000);
       await frame.locator(`section.chart[data-chart="reward"][data-rows="${metricsLines}"]`).waitFor({ state: 'attached', timeout: 60_000 });
       // The header names the run by recipe · phase · model · seed, with its id beside it.
       assert.match((await frame.locator('#run-title').textContent()) ?? '', / · seed \d+/);

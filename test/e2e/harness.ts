@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { packageRoot } from '../../src/core/util/paths';
 
 export const CHROMIUM_PATH = process.env.ACEREASON_CHROMIUM ?? '/usr/bin/chromium';
@@ -450,6 +450,18 @@ export class Studio {
   /** Exit code of the in-editor suite started with `extensionTests`. */
   async extensionTestsExit(timeoutMs: number): Promise<number> {
     return waitFor('the extension tests to finish', timeoutMs, () => this.testsExitCode, 200);
+  }
+
+  /** The dashboard webview's frame, once its reward chart exists. */
+  async dashboardFrame(timeoutMs = 60_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (await frame.locator('#charts section.chart[data-chart="reward"]').count().catch(() => 0)) return frame;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`no dashboard webview within ${timeoutMs} ms`);
   }
 
   // ── artifacts ───────────────────────────────────────────────────────────────────────────────

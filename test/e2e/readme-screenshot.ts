@@ -69,16 +69,6 @@ function readFinishedRun(dirArg: string): FinishedRun {
   return { dir, id: path.basename(dir), rewardRows, evalRows };
 }
 
-async function dashboardFrame(studio: Studio, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of studio.page.frames()) {
-      if (await frame.locator('#charts section.chart[data-chart="reward"]').count().catch(() => 0)) return frame;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no dashboard webview within ${timeoutMs} ms`);
-}
 
 /**
  * Clicks the run in the Runs view until its dashboard shows. On a loaded machine a webview now and
@@ -88,7 +78,7 @@ async function openDashboard(studio: Studio, row: Locator): Promise<Frame> {
   for (let attempt = 1; ; attempt++) {
     await row.click({ timeout: 60_000 });
     try {
-      return await dashboardFrame(studio, 60_000);
+      return await studio.dashboardFrame(60_000);
     } catch (e) {
       if (attempt >= 3) throw e;
       console.error(`the dashboard stayed blank (attempt ${attempt}); opening it again`);
